@@ -1,0 +1,66 @@
+/**
+ * Pure functions of the breaker's context. The machine's guards and actions are built
+ * from them, and the runtime calls the same functions to decide which events the
+ * machine would ignore (and so need not be sent): one definition of every rule.
+ */
+import type { ErrorCategory } from './categories.js';
+import type { BreakerConfig, BreakerContext } from './breaker.types.js';
+
+/** The longest delay a JavaScript timer can hold (2^31 - 1 ms, about 24.8 days). */
+export const MAX_DELAY_MS = 2_147_483_647;
+
+/** True when a result admitted in `generation` may still change the breaker. */
+export function isCurrent(context: BreakerContext, generation: number): boolean {
+  return generation === context.generation;
+}
+
+/** True when `category` counts toward the threshold and fails a probe. */
+export function countsAsFailure(config: BreakerConfig, category: ErrorCategory): boolean {
+  return config.tripOn.includes(category);
+}
+
+/** True when one more trip-counting failure in `closed` opens the circuit. */
+export function reachesThreshold(context: BreakerContext): boolean {
+  return context.failureCount + 1 >= context.config.failureThreshold;
+}
+
+/** True when the open circuit's backoff has ended at time `at`: a probe may go. */
+export function isBackoffElapsed(context: BreakerContext, at: number): boolean {
+  return context.retryAt !== null && at >= context.retryAt;
+}
+
+/** True when a half-open breaker can admit one more probe. */
+export function hasProbeSlot(context: BreakerContext): boolean {
+  return context.probesInFlight < context.config.halfOpenProbes;
+}
+
+/** Milliseconds left before an open circuit admits a probe (0 once elapsed); null when not open. */
+export function remainingBackoff(context: BreakerContext, at: number): number | null {
+  return context.retryAt === null ? null : Math.max(0, context.retryAt - at);
+}
+
+/**
+ * The backoff after one more opening: `minBackoffMs` for the first one, then the previous
+ * backoff times `backoffFactor`, clamped to [min, max]. A product that overflows or is not
+ * finite clamps to the maximum.
+ */
+export function nextBackoff(config: BreakerConfig, currentBackoffMs: number): number {
+  if (currentBackoffMs <= 0) return config.minBackoffMs;
+  const product = currentBackoffMs * config.backoffFactor;
+  if (!Number.isFinite(product)) return config.maxBackoffMs;
+  return Math.min(config.maxBackoffMs, Math.max(config.minBackoffMs, product));
+}
+
+/**
+ * Milliseconds the circuit stays open for a backoff: jitter shaves off up to
+ * `jitter × backoff` (`random` in [0, 1)), and a Retry-After from the dependency is a floor.
+ */
+export function openDuration(
+  config: BreakerConfig,
+  backoffMs: number,
+  random: number,
+  retryAfterMs = 0,
+): number {
+  const jittered = backoffMs - Math.floor(backoffMs * config.jitter * random);
+  return Math.min(MAX_DELAY_MS, Math.max(jittered, retryAfterMs));
+}

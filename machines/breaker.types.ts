@@ -1,0 +1,112 @@
+import type { ErrorCategory } from './categories.js';
+
+/** The resolved, validated configuration a breaker machine runs with. */
+export interface BreakerConfig {
+  /** Consecutive trip-counting failures in `closed` that open the circuit. */
+  readonly failureThreshold: number;
+  /** Milliseconds of the first backoff, and the lower clamp of every later one. */
+  readonly minBackoffMs: number;
+  /** Milliseconds: the upper clamp of the backoff. */
+  readonly maxBackoffMs: number;
+  /** Multiplier applied to the backoff after each failed probe (>= 1). */
+  readonly backoffFactor: number;
+  /** Fraction (0..1) of the backoff that may be randomly shaved off; 0 disables jitter. */
+  readonly jitter: number;
+  /** Calls admitted at once while half-open. */
+  readonly halfOpenProbes: number;
+  /** Milliseconds a probe may stay unreported before it counts as a failed probe. */
+  readonly probeTimeoutMs: number;
+  /** Categories that count toward the threshold and fail a probe. */
+  readonly tripOn: readonly ErrorCategory[];
+}
+
+/** Everything the breaker remembers: the diagnostics and metrics of one circuit. */
+export interface BreakerContext {
+  readonly config: BreakerConfig;
+  /** Increases on every change of top-level state; results carry the one they were admitted in. */
+  readonly generation: number;
+  /** Consecutive trip-counting failures seen in `closed`. */
+  readonly failureCount: number;
+  /** Milliseconds of the current exponential backoff (before jitter); 0 while never opened or after recovery. */
+  readonly currentBackoffMs: number;
+  /** Epoch milliseconds at which the open circuit admits a probe; null when not open. */
+  readonly retryAt: number | null;
+  /** Epoch milliseconds of the latest opening; null when closed. */
+  readonly openedAt: number | null;
+  /** Times the circuit opened (the seed's circuit-open metric). */
+  readonly openCount: number;
+  /** Times the circuit went half-open (the seed's half-open metric). */
+  readonly halfOpenCount: number;
+  /** Calls rejected (the seed's denial metric). */
+  readonly deniedRequests: number;
+  /** Epoch milliseconds of the latest rejection. */
+  readonly lastDeniedAt: number | null;
+  /** Category of the latest trip-counting failure; cleared on recovery. */
+  readonly lastErrorCategory: ErrorCategory | null;
+  /** Probe permits granted in this half-open period and not yet reported. */
+  readonly probesInFlight: number;
+  /** Epoch milliseconds at which the current probe period began; null when not probing. */
+  readonly probeStartedAt: number | null;
+}
+
+/** Input of `breakerMachine`. */
+export interface BreakerInput {
+  readonly config: BreakerConfig;
+}
+
+/** Events the breaker machine accepts. Every `at` is epoch milliseconds supplied by the runtime. */
+export type BreakerEvent =
+  | { readonly type: 'call.requested'; readonly at: number }
+  | { readonly type: 'call.succeeded'; readonly generation: number; readonly at: number }
+  | {
+      readonly type: 'call.failed';
+      readonly generation: number;
+      readonly category: ErrorCategory;
+      readonly at: number;
+      /** Milliseconds the dependency asked us to wait (Retry-After); the opening lasts at least this long. */
+      readonly retryAfterMs?: number;
+    }
+  | { readonly type: 'call.released'; readonly generation: number }
+  | {
+      /** Rejections the runtime decided on its own (the machine would only have counted them). */
+      readonly type: 'call.rejected';
+      readonly state: Exclude<BreakerState, 'closed'>;
+      readonly count: number;
+      readonly at: number;
+    }
+  | { readonly type: 'breaker.reset'; readonly at: number }
+  | { readonly type: 'breaker.isolate'; readonly at: number }
+  | { readonly type: 'breaker.release'; readonly at: number }
+  | { readonly type: 'breaker.rearm'; readonly at: number };
+
+/** Why the circuit opened. */
+export type OpenReason = 'threshold' | 'probeFailed' | 'probeTimeout';
+
+/** Why the circuit closed. */
+export type CloseReason = 'probeSucceeded' | 'reset' | 'released';
+
+/** The public name of a breaker's state. */
+export type BreakerState = 'closed' | 'open' | 'halfOpen' | 'isolated';
+
+/** Events the breaker emits, for `actor.on(type, listener)`. */
+export type BreakerEmitted =
+  | {
+      readonly type: 'opened';
+      readonly reason: OpenReason;
+      /** Milliseconds until the next probe is admitted. */
+      readonly backoffMs: number;
+      readonly retryAt: number;
+      readonly failureCount: number;
+      readonly category: ErrorCategory | null;
+    }
+  | { readonly type: 'halfOpened'; readonly at: number }
+  | { readonly type: 'closed'; readonly reason: CloseReason }
+  | {
+      readonly type: 'rejected';
+      readonly state: Exclude<BreakerState, 'closed'>;
+      /** Calls rejected (the runtime may report several rejections at once). */
+      readonly count: number;
+      /** Milliseconds left before a probe is admitted; null when not open. */
+      readonly remainingBackoffMs: number | null;
+    }
+  | { readonly type: 'isolated' };

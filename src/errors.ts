@@ -1,0 +1,61 @@
+import type { BreakerState } from '../machines/breaker.types.js';
+
+const BROKEN = Symbol.for('tripstate.BrokenCircuitError');
+
+/** Thrown by `execute()` when the breaker does not admit the call. */
+export class BrokenCircuitError extends Error {
+  override readonly name: string = 'BrokenCircuitError';
+  /** The state that rejected the call. */
+  readonly state: Exclude<BreakerState, 'closed'>;
+  /** Milliseconds until a probe is admitted; null when not open (half-open busy, isolated). */
+  readonly remainingBackoffMs: number | null;
+  /** The registry's tool name, when the breaker belongs to a registry. */
+  readonly tool: string | undefined;
+  readonly [BROKEN] = true;
+
+  constructor(state: Exclude<BreakerState, 'closed'>, remainingBackoffMs: number | null, tool?: string) {
+    super(
+      state === 'isolated'
+        ? `Circuit${tool === undefined ? '' : ` for ${JSON.stringify(tool.slice(0, 200))}`} is isolated`
+        : `Circuit${tool === undefined ? '' : ` for ${JSON.stringify(tool.slice(0, 200))}`} is ${state === 'open' ? 'open' : 'half-open with its probe in flight'}` +
+            (remainingBackoffMs === null ? '' : `; retry in ${Math.ceil(remainingBackoffMs)} ms`),
+    );
+    this.state = state;
+    this.remainingBackoffMs = remainingBackoffMs;
+    this.tool = tool;
+  }
+}
+
+/** Thrown by `execute()` when the breaker was isolated by `isolate()`. */
+export class IsolatedCircuitError extends BrokenCircuitError {
+  override readonly name: string = 'IsolatedCircuitError';
+  constructor(tool?: string) {
+    super('isolated', null, tool);
+  }
+}
+
+/** True for a `BrokenCircuitError` (or subclass), also from another copy of tripstate. */
+export function isBrokenCircuitError(error: unknown): error is BrokenCircuitError {
+  if (typeof error !== 'object' || error === null) return false;
+  try {
+    return (error as { [BROKEN]?: unknown })[BROKEN] === true;
+  } catch {
+    return false;
+  }
+}
+
+/** True for an `IsolatedCircuitError`, also from another copy of tripstate. */
+export function isIsolatedCircuitError(error: unknown): error is IsolatedCircuitError {
+  return isBrokenCircuitError(error) && error.state === 'isolated';
+}
+
+/** Thrown when a persisted snapshot is not one tripstate can restore. */
+export class SnapshotError extends TypeError {
+  override readonly name = 'SnapshotError';
+  /** Where in the snapshot the problem is, e.g. `context.failureCount`. */
+  readonly path: string;
+  constructor(path: string, problem: string) {
+    super(`tripstate: invalid snapshot at ${path || '(root)'}: ${problem}`);
+    this.path = path;
+  }
+}

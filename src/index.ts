@@ -1,0 +1,26 @@
+export { Breaker, createBreaker, stateName } from './breaker.js';
+export type { BreakerDiagnostics, BreakerEventMap, ExecuteOptions, Permit } from './breaker.js';
+export { classifyError, httpStatus, parseRetryAfter, retryAfterFromError } from './classify.js';
+export {
+  BrokenCircuitError,
+  IsolatedCircuitError,
+  SnapshotError,
+  isBrokenCircuitError,
+  isIsolatedCircuitError,
+} from './errors.js';
+export { DEFAULT_BREAKER_CONFIG, resolveBreakerConfig, resolveBreakerOptions } from './options.js';
+export type { BreakerClock, BreakerOptions, ResolvedBreakerOptions } from './options.js';
+export type { TimerClock } from './clock.js';
+export type { BreakerStateValue, PersistedBreakerSnapshot } from './snapshot.js';
+export { breakerMachine } from '../machines/breaker.machine.js';
+export { DEFAULT_TRIP_CATEGORIES, ERROR_CATEGORIES, isErrorCategory } from '../machines/categories.js';
+export type { ErrorCategory } from '../machines/categories.js';
+export type {
+  BreakerConfig,
+  BreakerContext,
+  BreakerEmitted,
+  BreakerEvent,
+  BreakerState,
+  CloseReason,
+  OpenReason,
+} from '../machines/breaker.types.js';

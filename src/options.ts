@@ -1,0 +1,154 @@
+import type { InspectionEvent, Observer } from 'xstate';
+import type { TimerClock } from './clock.js';
+import { DEFAULT_TRIP_CATEGORIES, isErrorCategory, type ErrorCategory } from '../machines/categories.js';
+import { MAX_DELAY_MS } from '../machines/breaker.logic.js';
+import type { BreakerConfig } from '../machines/breaker.types.js';
+import { classifyError, retryAfterFromError } from './classify.js';
+
+/** A clock for timers and time: XState's `Clock` plus an optional `now()` (e.g. `SimulatedClock`). */
+export interface BreakerClock extends TimerClock {
+  /** Epoch milliseconds. @default Date.now */
+  now?(): number;
+}
+
+/** Options of `createBreaker` (and the `defaults` of a registry). All durations are milliseconds. */
+export interface BreakerOptions {
+  /** Consecutive trip-counting failures in `closed` that open the circuit. Integer >= 1. @default 5 */
+  readonly failureThreshold?: number;
+  /** Milliseconds of the first backoff and lower clamp of every later one. @default 5000 */
+  readonly minBackoffMs?: number;
+  /** Milliseconds: upper clamp of the backoff (at most 2^31 - 1). @default 120000 */
+  readonly maxBackoffMs?: number;
+  /** Multiplier of the backoff after each failed probe, >= 1; huge values clamp to the maximum. @default 2 */
+  readonly backoffFactor?: number;
+  /** Fraction in [0, 1] of each backoff that may be randomly shaved off. @default 0 (no jitter) */
+  readonly jitter?: number;
+  /** Calls admitted at once while half-open. Integer >= 1. @default 1 */
+  readonly halfOpenProbes?: number;
+  /** Milliseconds a probe may stay unreported before it counts as a failed probe. @default 60000 */
+  readonly probeTimeoutMs?: number;
+  /** Categories that count toward the threshold. @default network, timeout, rate_limit, service_unavailable, execution_error */
+  readonly tripOn?: readonly ErrorCategory[];
+  /** Maps a thrown value to a category. Must not throw (a throw counts as `execution_error`). @default classifyError */
+  readonly classify?: (error: unknown) => ErrorCategory;
+  /** Milliseconds the dependency asked to wait (Retry-After), or undefined. @default retryAfterFromError */
+  readonly retryAfter?: (error: unknown) => number | undefined;
+  /** Timers and time; timers are unref'd so they never keep a Node process alive. @default real time */
+  readonly clock?: BreakerClock;
+  /** An XState inspection observer passed to `createActor` (e.g. from `@statelyai/inspect`). */
+  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+}
+
+/** Options after validation, with every default filled in. */
+export interface ResolvedBreakerOptions {
+  readonly config: BreakerConfig;
+  readonly classify: (error: unknown) => ErrorCategory;
+  readonly retryAfter: (error: unknown) => number | undefined;
+  readonly clock: BreakerClock | undefined;
+  readonly inspect: BreakerOptions['inspect'];
+}
+
+export const DEFAULT_BREAKER_CONFIG: BreakerConfig = Object.freeze({
+  failureThreshold: 5,
+  minBackoffMs: 5_000,
+  maxBackoffMs: 120_000,
+  backoffFactor: 2,
+  jitter: 0,
+  halfOpenProbes: 1,
+  probeTimeoutMs: 60_000,
+  tripOn: DEFAULT_TRIP_CATEGORIES,
+});
+
+const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+
+function fail(name: string, value: unknown, rule: string): never {
+  throw new RangeError(`tripstate: option ${name} must be ${rule}, got ${show(value)}`);
+}
+
+function integer(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
+    fail(name, value, `an integer >= ${min}`);
+  return value;
+}
+
+function duration(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_DELAY_MS) {
+    fail(name, value, `a finite number of milliseconds in [${min}, ${MAX_DELAY_MS}]`);
+  }
+  return value;
+}
+
+function fn<T>(name: string, value: unknown, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'function')
+    throw new TypeError(`tripstate: option ${name} must be a function, got ${show(value)}`);
+  return value as T;
+}
+
+function tripCategories(value: unknown): readonly ErrorCategory[] {
+  if (value === undefined) return DEFAULT_TRIP_CATEGORIES;
+  if (!Array.isArray(value))
+    throw new TypeError(`tripstate: option tripOn must be an array of categories, got ${show(value)}`);
+  for (const category of value) {
+    if (!isErrorCategory(category)) fail('tripOn', category, 'a list of known error categories');
+  }
+  return Object.freeze([...new Set(value as ErrorCategory[])]);
+}
+
+/** Validates breaker options and fills in defaults. Throws a RangeError naming the bad option and value. */
+export function resolveBreakerConfig(options: BreakerOptions = {}): BreakerConfig {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`tripstate: options must be an object, got ${show(options)}`);
+  }
+  const d = DEFAULT_BREAKER_CONFIG;
+  const minBackoffMs = duration('minBackoffMs', options.minBackoffMs, d.minBackoffMs, 0);
+  const maxBackoffMs = duration(
+    'maxBackoffMs',
+    options.maxBackoffMs,
+    Math.max(d.maxBackoffMs, minBackoffMs),
+    0,
+  );
+  if (minBackoffMs > maxBackoffMs) {
+    throw new RangeError(
+      `tripstate: option minBackoffMs (${minBackoffMs}) must not exceed maxBackoffMs (${maxBackoffMs})`,
+    );
+  }
+  const backoffFactor = options.backoffFactor ?? d.backoffFactor;
+  if (typeof backoffFactor !== 'number' || Number.isNaN(backoffFactor) || backoffFactor < 1) {
+    fail('backoffFactor', backoffFactor, 'a number >= 1');
+  }
+  const jitter = options.jitter ?? d.jitter;
+  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1))
+    fail('jitter', jitter, 'a number in [0, 1]');
+  return Object.freeze({
+    failureThreshold: integer('failureThreshold', options.failureThreshold, d.failureThreshold, 1),
+    minBackoffMs,
+    maxBackoffMs,
+    backoffFactor,
+    jitter,
+    halfOpenProbes: integer('halfOpenProbes', options.halfOpenProbes, d.halfOpenProbes, 1),
+    probeTimeoutMs: duration('probeTimeoutMs', options.probeTimeoutMs, d.probeTimeoutMs, 1),
+    tripOn: tripCategories(options.tripOn),
+  });
+}
+
+/** Validates every option of a breaker. */
+export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBreakerOptions {
+  const config = resolveBreakerConfig(options);
+  const clock = options.clock;
+  if (
+    clock !== undefined &&
+    (typeof clock?.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function')
+  ) {
+    throw new TypeError('tripstate: option clock must have setTimeout and clearTimeout functions');
+  }
+  return {
+    config,
+    classify: fn('classify', options.classify, classifyError),
+    retryAfter: fn('retryAfter', options.retryAfter, retryAfterFromError),
+    clock,
+    inspect: options.inspect,
+  };
+}

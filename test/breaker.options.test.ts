@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_BREAKER_CONFIG,
+  createBreaker,
+  resolveBreakerConfig,
+  type BreakerOptions,
+} from '../src/index.js';
+
+describe('options', () => {
+  it('fills every default', () => {
+    expect(resolveBreakerConfig()).toEqual(DEFAULT_BREAKER_CONFIG);
+    expect(DEFAULT_BREAKER_CONFIG).toMatchObject({
+      failureThreshold: 5,
+      minBackoffMs: 5_000,
+      maxBackoffMs: 120_000,
+      backoffFactor: 2,
+      jitter: 0,
+      halfOpenProbes: 1,
+      probeTimeoutMs: 60_000,
+    });
+  });
+
+  it('does not mutate the caller options and ignores duplicate categories', () => {
+    const options = Object.freeze({ tripOn: Object.freeze(['network', 'network'] as const) });
+    expect(resolveBreakerConfig(options).tripOn).toEqual(['network']);
+  });
+
+  it('raises the default maximum backoff when only a larger minimum is given', () => {
+    expect(resolveBreakerConfig({ minBackoffMs: 600_000 })).toMatchObject({
+      minBackoffMs: 600_000,
+      maxBackoffMs: 600_000,
+    });
+  });
+
+  const bad: [BreakerOptions, RegExp][] = [
+    [{ failureThreshold: 0 }, /failureThreshold must be an integer >= 1, got 0/],
+    [{ failureThreshold: -3 }, /failureThreshold must be an integer >= 1, got -3/],
+    [{ failureThreshold: 2.5 }, /failureThreshold must be an integer >= 1, got 2.5/],
+    [{ failureThreshold: Number.NaN }, /failureThreshold must be an integer >= 1, got NaN/],
+    [{ halfOpenProbes: 0 }, /halfOpenProbes must be an integer >= 1, got 0/],
+    [{ minBackoffMs: -1 }, /minBackoffMs must be a finite number of milliseconds/],
+    [
+      { minBackoffMs: Number.POSITIVE_INFINITY },
+      /minBackoffMs must be a finite number of milliseconds.*got Infinity/,
+    ],
+    [{ maxBackoffMs: Number.NaN }, /maxBackoffMs must be a finite number of milliseconds.*got NaN/],
+    [{ maxBackoffMs: 2 ** 31 }, /maxBackoffMs must be a finite number of milliseconds in \[0, 2147483647\]/],
+    [{ minBackoffMs: 10, maxBackoffMs: 5 }, /minBackoffMs \(10\) must not exceed maxBackoffMs \(5\)/],
+    [{ backoffFactor: 0.5 }, /backoffFactor must be a number >= 1, got 0.5/],
+    [{ backoffFactor: Number.NaN }, /backoffFactor must be a number >= 1, got NaN/],
+    [{ jitter: 1.5 }, /jitter must be a number in \[0, 1\], got 1.5/],
+    [{ probeTimeoutMs: 0 }, /probeTimeoutMs must be a finite number of milliseconds in \[1, /],
+    [{ tripOn: ['network', 'boom' as never] }, /tripOn must be a list of known error categories, got "boom"/],
+  ];
+  it.each(bad)('rejects %j with a RangeError naming option and value', (options, message) => {
+    expect(() => createBreaker(options)).toThrow(RangeError);
+    expect(() => createBreaker(options)).toThrow(message);
+  });
+
+  it('rejects a non-function classify and a non-array tripOn with a TypeError', () => {
+    expect(() => createBreaker({ classify: 'network' as never })).toThrow(
+      /option classify must be a function/,
+    );
+    expect(() => createBreaker({ tripOn: 'network' as never })).toThrow(TypeError);
+  });
+
+  it('accepts an infinite backoffFactor, clamping to the maximum', () => {
+    expect(resolveBreakerConfig({ backoffFactor: Number.POSITIVE_INFINITY }).backoffFactor).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+  });
+});

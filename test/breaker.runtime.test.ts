@@ -1,0 +1,277 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  BrokenCircuitError,
+  IsolatedCircuitError,
+  createBreaker,
+  isBrokenCircuitError,
+} from '../src/index.js';
+import { fail, networkError, recordEvents, testBreaker } from './helpers.js';
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+describe('execute', () => {
+  it('returns the callee result and passes the caller signal through', async () => {
+    const breaker = testBreaker();
+    const controller = new AbortController();
+    await expect(
+      breaker.execute((signal) => Promise.resolve(signal === controller.signal), {
+        signal: controller.signal,
+      }),
+    ).resolves.toBe(true);
+  });
+
+  it('rethrows the callee error unchanged and counts it', async () => {
+    const breaker = testBreaker();
+    const error = networkError();
+    await expect(breaker.execute(() => Promise.reject(error))).rejects.toBe(error);
+    expect(breaker.diagnostics()).toMatchObject({ failureCount: 1, lastErrorCategory: 'network' });
+  });
+
+  it('counts a synchronous throw like a rejection', async () => {
+    const breaker = testBreaker();
+    const error = networkError();
+    await expect(
+      breaker.execute(() => {
+        throw error;
+      }),
+    ).rejects.toBe(error);
+    expect(breaker.diagnostics().failureCount).toBe(1);
+  });
+
+  it('rejects with a BrokenCircuitError carrying the state and remaining backoff when open', async () => {
+    const breaker = testBreaker({ failureThreshold: 1 });
+    await breaker.execute(() => Promise.reject(networkError())).catch(() => undefined);
+    vi.advanceTimersByTime(400);
+    const fn = vi.fn();
+    const error = await breaker.execute(fn).catch((e: unknown) => e);
+    expect(fn).not.toHaveBeenCalled();
+    expect(error).toBeInstanceOf(BrokenCircuitError);
+    expect(isBrokenCircuitError(error)).toBe(true);
+    expect(error).toMatchObject({ name: 'BrokenCircuitError', state: 'open', remainingBackoffMs: 600 });
+  });
+
+  it('counts a call that fails after its signal aborted as cancelled, which does not trip', async () => {
+    const breaker = testBreaker({ failureThreshold: 1 });
+    const controller = new AbortController();
+    const call = breaker.execute(
+      (signal) =>
+        new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('stopped')))),
+      { signal: controller.signal },
+    );
+    controller.abort();
+    await expect(call).rejects.toThrow('stopped');
+    expect(breaker.diagnostics()).toMatchObject({ state: 'closed', failureCount: 0 });
+  });
+
+  it('does not call the callee when the signal is already aborted', async () => {
+    const breaker = testBreaker();
+    const fn = vi.fn();
+    await expect(breaker.execute(fn, { signal: AbortSignal.abort(new Error('gone')) })).rejects.toThrow(
+      'gone',
+    );
+    expect(fn).not.toHaveBeenCalled();
+  });
+
+  it('uses the classify option, and falls back to execution_error when it throws or lies', async () => {
+    const breaker = testBreaker({ failureThreshold: 1, classify: () => 'invalid_parameters' });
+    await breaker.execute(() => Promise.reject(new Error('bad args'))).catch(() => undefined);
+    expect(breaker.state).toBe('closed');
+    const throwing = testBreaker({
+      failureThreshold: 1,
+      classify: () => {
+        throw new Error('oops');
+      },
+    });
+    await throwing.execute(() => Promise.reject(new Error('x'))).catch(() => undefined);
+    expect(throwing.diagnostics()).toMatchObject({ state: 'open', lastErrorCategory: 'execution_error' });
+    const lying = testBreaker({ failureThreshold: 1, classify: () => 'nonsense' as never });
+    await lying.execute(() => Promise.reject(new Error('x'))).catch(() => undefined);
+    expect(lying.diagnostics().lastErrorCategory).toBe('execution_error');
+  });
+
+  it('handles thrown values of any shape without crashing', async () => {
+    const breaker = testBreaker({ failureThreshold: 10 });
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+      },
+    );
+    for (const value of [undefined, null, 'text', 42, Symbol('s'), hostile, Object.create(null)]) {
+      await expect(breaker.execute(() => Promise.reject(value))).rejects.toBe(value);
+    }
+    expect(breaker.diagnostics().failureCount).toBe(7);
+  });
+
+  it('admits exactly one of 10,000 concurrent calls at a half-open breaker', async () => {
+    const breaker = createBreaker({ failureThreshold: 1, minBackoffMs: 100 });
+    fail(breaker);
+    vi.advanceTimersByTime(100);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const results = Array.from({ length: 10_000 }, () =>
+      breaker
+        .execute(async () => {
+          calls++;
+          await gate;
+          return 'ok';
+        })
+        .then(
+          () => 'admitted',
+          (e: unknown) => (isBrokenCircuitError(e) ? 'rejected' : 'other'),
+        ),
+    );
+    release();
+    const settled = await Promise.all(results);
+    expect(calls).toBe(1);
+    expect(settled.filter((r) => r === 'admitted')).toHaveLength(1);
+    expect(settled.filter((r) => r === 'rejected')).toHaveLength(9_999);
+    expect(breaker.diagnostics()).toMatchObject({ state: 'closed', deniedRequests: 9_999 });
+  });
+});
+
+describe('permits', () => {
+  it('settle once', () => {
+    const breaker = testBreaker({ failureThreshold: 2 });
+    const permit = breaker.tryAcquire();
+    expect(permit?.failure('network')).toBe(true);
+    expect(permit?.failure('network')).toBe(false);
+    expect(permit?.success()).toBe(false);
+    expect(breaker.diagnostics().failureCount).toBe(1);
+  });
+
+  it('a release frees the probe slot, and so does a non-counting failure', () => {
+    const breaker = testBreaker({ failureThreshold: 1 });
+    fail(breaker);
+    vi.advanceTimersByTime(1_000);
+    breaker.tryAcquire()?.release();
+    expect(breaker.diagnostics()).toMatchObject({ state: 'halfOpen', probesInFlight: 0 });
+    breaker.tryAcquire()?.failure('invalid_parameters');
+    expect(breaker.diagnostics()).toMatchObject({ state: 'halfOpen', probesInFlight: 0, openCount: 1 });
+    breaker.tryAcquire()?.success();
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('classifies a thrown value given to failure()', () => {
+    const breaker = testBreaker({ failureThreshold: 1 });
+    breaker.tryAcquire()?.failure(Object.assign(new Error('x'), { status: 503 }));
+    expect(breaker.diagnostics()).toMatchObject({ state: 'open', lastErrorCategory: 'service_unavailable' });
+  });
+
+  it('admits halfOpenProbes calls at once when configured', () => {
+    const breaker = testBreaker({ failureThreshold: 1, halfOpenProbes: 3 });
+    fail(breaker);
+    vi.advanceTimersByTime(1_000);
+    const permits = Array.from({ length: 5 }, () => breaker.tryAcquire());
+    expect(permits.filter(Boolean)).toHaveLength(3);
+    permits[0]?.success();
+    expect(breaker.state).toBe('closed');
+  });
+});
+
+describe('backoff', () => {
+  it('doubles after each failed probe up to the maximum, and resets after recovery', () => {
+    const breaker = testBreaker({ failureThreshold: 1 });
+    fail(breaker);
+    const seen = [breaker.diagnostics().currentBackoffMs];
+    for (let i = 0; i < 5; i++) {
+      vi.advanceTimersByTime(seen.at(-1) ?? 0);
+      breaker.tryAcquire()?.failure('timeout');
+      seen.push(breaker.diagnostics().currentBackoffMs);
+    }
+    expect(seen).toEqual([1_000, 2_000, 4_000, 8_000, 8_000, 8_000]);
+    vi.advanceTimersByTime(8_000);
+    breaker.tryAcquire()?.success();
+    fail(breaker);
+    expect(breaker.diagnostics().currentBackoffMs).toBe(1_000);
+  });
+
+  it('shortens the open period by at most the jitter fraction', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    const breaker = testBreaker({ failureThreshold: 1, jitter: 0.5 });
+    fail(breaker);
+    expect(breaker.diagnostics()).toMatchObject({ currentBackoffMs: 1_000, remainingBackoffMs: 501 });
+    vi.restoreAllMocks();
+  });
+
+  it('stays open at least as long as a Retry-After says', async () => {
+    const breaker = testBreaker({ failureThreshold: 1 });
+    const limited = Object.assign(new Error('slow down'), { status: 429, headers: { 'retry-after': '30' } });
+    await breaker.execute(() => Promise.reject(limited)).catch(() => undefined);
+    expect(breaker.diagnostics()).toMatchObject({
+      state: 'open',
+      lastErrorCategory: 'rate_limit',
+      remainingBackoffMs: 30_000,
+    });
+    vi.advanceTimersByTime(29_999);
+    expect(breaker.state).toBe('open');
+    vi.advanceTimersByTime(1);
+    expect(breaker.state).toBe('halfOpen');
+  });
+});
+
+describe('manual control and events', () => {
+  it('isolate rejects every call with an IsolatedCircuitError until release', async () => {
+    const breaker = testBreaker();
+    const events = recordEvents(breaker);
+    breaker.isolate();
+    await expect(breaker.execute(async () => 1)).rejects.toBeInstanceOf(IsolatedCircuitError);
+    vi.advanceTimersByTime(1_000_000);
+    expect(breaker.state).toBe('isolated');
+    breaker.release();
+    await expect(breaker.execute(async () => 1)).resolves.toBe(1);
+    expect(events).toEqual(['isolated', 'closed:released']);
+  });
+
+  it('reset closes the circuit, clears counters and ignores calls admitted before', () => {
+    const breaker = testBreaker({ failureThreshold: 1 });
+    const before = breaker.tryAcquire();
+    fail(breaker);
+    breaker.tryAcquire();
+    breaker.reset();
+    before?.failure('network');
+    expect(breaker.diagnostics()).toMatchObject({
+      state: 'closed',
+      failureCount: 0,
+      openCount: 0,
+      deniedRequests: 0,
+      currentBackoffMs: 0,
+    });
+  });
+
+  it('emits rejected for each rejection to a listener, and stops after unsubscribe', () => {
+    const breaker = testBreaker({ failureThreshold: 1 });
+    fail(breaker);
+    const rejected: unknown[] = [];
+    const off = breaker.on('rejected', (event) => rejected.push(event));
+    breaker.tryAcquire();
+    breaker.tryAcquire();
+    off();
+    off();
+    breaker.tryAcquire();
+    expect(rejected).toEqual([
+      { type: 'rejected', state: 'open', count: 1, remainingBackoffMs: 1_000 },
+      { type: 'rejected', state: 'open', count: 1, remainingBackoffMs: 1_000 },
+    ]);
+    expect(breaker.diagnostics().deniedRequests).toBe(3);
+  });
+
+  it('counts batched rejections exactly across a timer-driven change of state', () => {
+    const breaker = testBreaker({ failureThreshold: 1 });
+    fail(breaker);
+    breaker.tryAcquire();
+    breaker.tryAcquire();
+    vi.advanceTimersByTime(1_000);
+    expect(breaker.tryAcquire()).toBeDefined();
+    breaker.tryAcquire();
+    expect(breaker.diagnostics()).toMatchObject({
+      state: 'halfOpen',
+      deniedRequests: 3,
+      lastDeniedAt: Date.now(),
+    });
+  });
+});

@@ -1,6 +1,6 @@
 /** Timers as XState's actors use them (XState's `Clock`); `SimulatedClock` fits. */
 export interface TimerClock {
-  setTimeout(fn: (...args: never[]) => void, timeout: number): unknown;
+  setTimeout(fn: () => void, timeout: number): unknown;
   clearTimeout(id: unknown): void;
 }
 

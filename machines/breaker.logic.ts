@@ -64,3 +64,13 @@ export function openDuration(
   const jittered = backoffMs - Math.floor(backoffMs * config.jitter * random);
   return Math.min(MAX_DELAY_MS, Math.max(jittered, retryAfterMs));
 }
+
+/** The context after a trip-counting failure in `closed` (the `recordFailure` action). */
+export function withFailureRecorded(context: BreakerContext, category: ErrorCategory): BreakerContext {
+  return { ...context, failureCount: context.failureCount + 1, lastErrorCategory: category };
+}
+
+/** The context after a success clears the failures counted in `closed` (the `clearFailures` action). */
+export function withFailuresCleared(context: BreakerContext): BreakerContext {
+  return { ...context, failureCount: 0 };
+}

@@ -19,6 +19,8 @@ import {
   openDuration,
   reachesThreshold,
   remainingBackoff,
+  withFailureRecorded,
+  withFailuresCleared,
 } from './breaker.logic.js';
 import type {
   BreakerConfig,
@@ -99,12 +101,10 @@ export const breakerMachine = setup({
   },
   actions: {
     nextGeneration: assign({ generation: ({ context }) => context.generation + 1 }),
-    recordFailure: assign({
-      failureCount: ({ context }) => context.failureCount + 1,
-      lastErrorCategory: ({ context, event }) =>
-        event.type === 'call.failed' ? event.category : context.lastErrorCategory,
-    }),
-    clearFailures: assign({ failureCount: 0 }),
+    recordFailure: assign(({ context, event }) =>
+      event.type === 'call.failed' ? withFailureRecorded(context, event.category) : context,
+    ),
+    clearFailures: assign(({ context }) => withFailuresCleared(context)),
     tripCircuit: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'call.failed') return;
       const backoffMs = nextBackoff(context.config, 0);

@@ -7,3 +7,5 @@ export {
   isErrorCategory,
   type ErrorCategory,
 } from './categories.js';
+export { registryMachine, type RegistryMachine } from './registry.machine.js';
+export type { RegistryContext, RegistryEmitted, RegistryEvent, RegistryInput } from './registry.machine.js';

@@ -1,10 +1,13 @@
 import { createActor, type Actor, type AnyActorRef, type Snapshot, type SnapshotFrom } from 'xstate';
-import { breakerMachine, type BreakerMachine } from '../machines/breaker.machine.js';
+import { breakerMachine, initialBreakerContext, type BreakerMachine } from '../machines/breaker.machine.js';
 import {
   countsAsFailure,
   hasProbeSlot,
   isBackoffElapsed,
+  reachesThreshold,
   remainingBackoff,
+  withFailureRecorded,
+  withFailuresCleared,
 } from '../machines/breaker.logic.js';
 import { isErrorCategory, type ErrorCategory } from '../machines/categories.js';
 import type {
@@ -63,12 +66,25 @@ export type BreakerEventMap = {
   readonly [K in BreakerEmitted['type']]: Extract<BreakerEmitted, { type: K }>;
 };
 
-/** Options of the breaker's actor that a registry sets. @internal */
+/** How a registry places a breaker. @internal */
 export interface ActorPlacement {
   readonly tool?: string;
+  /** A persisted snapshot of unknown origin, validated before use. */
   readonly snapshot?: unknown;
-  readonly actorOptions?: { readonly parent?: AnyActorRef; readonly id?: string; readonly systemId?: string };
+  /** A context known to be valid (closed state): the breaker starts dormant, without an actor. */
+  readonly dormant?: BreakerContext;
+  readonly actorOptions?: { readonly parent?: AnyActorRef; readonly id?: string };
+  /** Called once the breaker has an actor. */
+  readonly onActor?: (breaker: Breaker) => void;
+  /** Stops the actor when it has a parent (which alone can stop it). */
+  readonly stopActor?: (actor: Actor<BreakerMachine>) => void;
 }
+
+type Listener = {
+  readonly type: keyof BreakerEventMap;
+  readonly fn: (event: BreakerEmitted) => void;
+  off?: () => void;
+};
 
 /** The public name of a state value. */
 export function stateName(value: BreakerSnapshot['value']): BreakerState {
@@ -118,13 +134,19 @@ class BreakerPermit implements Permit {
  * wants to see each one.
  */
 export class Breaker {
-  /** The running XState actor, for embedding and inspection. */
-  readonly actor: Actor<BreakerMachine>;
   /** The registry's tool name, if any. */
   readonly tool: string | undefined;
+  /** Set by a registry on every use, cleared by its eviction sweep. @internal */
+  recentlyUsed = true;
   readonly #options: ResolvedBreakerOptions;
+  readonly #placement: ActorPlacement;
   readonly #now: () => number;
   readonly #batching: boolean;
+  /** The running actor; undefined while dormant (closed, with `#context` as its whole state). */
+  #actor: Actor<BreakerMachine> | undefined;
+  #context: BreakerContext;
+  #stopped = false;
+  #listeners: Listener[] = [];
   #rejectedListeners = 0;
   #pending = 0;
   #pendingAt = 0;
@@ -134,19 +156,57 @@ export class Breaker {
     this.#options = 'config' in options ? options : resolveBreakerOptions(options);
     const { config, clock, inspect } = this.#options;
     this.tool = placement.tool;
+    this.#placement = placement;
     this.#now = clock?.now ? () => (clock.now as () => number)() : Date.now;
     this.#batching = inspect === undefined;
+    this.#context = placement.dormant ?? initialBreakerContext(config);
+    if (placement.dormant !== undefined) return;
     const snapshot =
       placement.snapshot === undefined ? undefined : restoreBreakerSnapshot(placement.snapshot, config);
-    this.actor = createActor(breakerMachine, {
+    if (snapshot === undefined) {
+      this.#spawn('fresh');
+    } else {
+      this.#context = snapshot.context;
+      this.#spawn(snapshot);
+      this.#rearm(snapshot);
+    }
+  }
+
+  /** The running XState actor, for embedding and inspection (a dormant breaker gets one now). */
+  get actor(): Actor<BreakerMachine> {
+    return this.#actor ?? this.#spawn('dormant');
+  }
+
+  /** True while the breaker has no actor: closed, its state a plain context. @internal */
+  get dormant(): boolean {
+    return this.#actor === undefined;
+  }
+
+  /** Creates and starts the actor: fresh, from a restored snapshot, or from the dormant context. */
+  #spawn(from: PersistedBreakerSnapshot | 'fresh' | 'dormant'): Actor<BreakerMachine> {
+    const { config, clock, inspect } = this.#options;
+    const persisted = from === 'fresh' ? undefined : from === 'dormant' ? this.#dormantSnapshot() : from;
+    const actor = createActor(breakerMachine, {
       input: { config },
       clock: clock ?? unrefClock,
       ...(inspect === undefined ? {} : { inspect }),
-      ...(snapshot === undefined ? {} : { snapshot: snapshot as unknown as Snapshot<unknown> }),
-      ...placement.actorOptions,
+      ...(persisted === undefined ? {} : { snapshot: persisted as unknown as Snapshot<unknown> }),
+      ...this.#placement.actorOptions,
     });
-    this.actor.start();
-    if (snapshot !== undefined) this.#rearm(snapshot);
+    this.#actor = actor;
+    for (const listener of this.#listeners) listener.off = this.#attach(actor, listener);
+    actor.start();
+    this.#placement.onActor?.(this);
+    return actor;
+  }
+
+  #attach(actor: Actor<BreakerMachine>, listener: Listener): () => void {
+    const subscription = actor.on(listener.type, listener.fn);
+    return () => subscription.unsubscribe();
+  }
+
+  #dormantSnapshot(): PersistedBreakerSnapshot {
+    return { status: 'active', value: 'closed', context: this.#context, historyValue: {}, children: {} };
   }
 
   /** The configuration this breaker runs with. */
@@ -156,7 +216,8 @@ export class Breaker {
 
   /** The current state: `closed`, `open`, `halfOpen` or `isolated`. */
   get state(): BreakerState {
-    return stateName(this.actor.getSnapshot().value);
+    const actor = this.#actor;
+    return actor === undefined ? 'closed' : stateName(actor.getSnapshot().value);
   }
 
   /**
@@ -170,8 +231,7 @@ export class Breaker {
   ): Promise<Awaited<T>> {
     const signal = options?.signal;
     if (signal?.aborted) throw signal.reason;
-    const snapshot = this.actor.getSnapshot();
-    const generation = snapshot.value === 'closed' ? snapshot.context.generation : this.#admit();
+    const generation = this.#admission();
     if (generation < 0) throw this.#rejection();
     let result: Awaited<T>;
     try {
@@ -186,9 +246,16 @@ export class Breaker {
 
   /** A non-throwing gate: a permit when the call is admitted, undefined when rejected. */
   tryAcquire(): Permit | undefined {
-    const snapshot = this.actor.getSnapshot();
-    const generation = snapshot.value === 'closed' ? snapshot.context.generation : this.#admit();
+    const generation = this.#admission();
     return generation < 0 ? undefined : new BreakerPermit(generation, this);
+  }
+
+  /** The generation a call is admitted in, or -1 when rejected. */
+  #admission(): number {
+    const actor = this.#actor;
+    if (actor === undefined) return this.#stopped ? -1 : this.#context.generation;
+    const snapshot = actor.getSnapshot();
+    return snapshot.value === 'closed' ? snapshot.context.generation : this.#admit(actor);
   }
 
   /** Records the outcome of a permit. @internal */
@@ -222,14 +289,17 @@ export class Breaker {
 
   /** Subscribes to one of the breaker's events; returns the function that unsubscribes. */
   on<K extends keyof BreakerEventMap>(type: K, listener: (event: BreakerEventMap[K]) => void): () => void {
-    const subscription = this.actor.on(type, listener as (event: BreakerEmitted) => void);
+    const entry: Listener = { type, fn: listener as (event: BreakerEmitted) => void };
+    if (this.#actor !== undefined) entry.off = this.#attach(this.#actor, entry);
+    this.#listeners.push(entry);
     if (type === 'rejected') this.#rejectedListeners++;
     let active = true;
     return () => {
       if (!active) return;
       active = false;
       if (type === 'rejected') this.#rejectedListeners--;
-      subscription.unsubscribe();
+      this.#listeners = this.#listeners.filter((l) => l !== entry);
+      entry.off?.();
     };
   }
 
@@ -250,20 +320,40 @@ export class Breaker {
 
   /** The machine's snapshot, with batched rejections counted. */
   getSnapshot(): BreakerSnapshot {
+    const actor = this.#actor;
+    if (actor === undefined) return breakerMachine.resolveState({ value: 'closed', context: this.#context });
     this.#flush();
-    return this.actor.getSnapshot();
+    return actor.getSnapshot();
   }
 
   /** A JSON-serialisable snapshot; `createBreaker({ snapshot })` restores it, re-arming timers. */
   getPersistedSnapshot(): PersistedBreakerSnapshot {
+    const actor = this.#actor;
+    if (actor === undefined) return this.#dormantSnapshot();
     this.#flush();
-    return this.actor.getPersistedSnapshot() as unknown as PersistedBreakerSnapshot;
+    return actor.getPersistedSnapshot() as unknown as PersistedBreakerSnapshot;
   }
 
-  /** Stops the actor and its timers. The breaker must not be used afterwards. */
+  /** Stops the actor and its timers. Afterwards every call is rejected and results are ignored. */
   stop(): void {
+    if (this.#stopped) return;
     this.#flush();
-    this.actor.stop();
+    this.#stopped = true;
+    const actor = this.#actor;
+    if (actor === undefined) return;
+    if (this.#placement.stopActor) this.#placement.stopActor(actor);
+    else actor.stop();
+  }
+
+  /** Consecutive trip-counting failures counted in `closed`. */
+  get failureCount(): number {
+    const actor = this.#actor;
+    return actor === undefined ? this.#context.failureCount : actor.getSnapshot().context.failureCount;
+  }
+
+  /** True once `stop()` was called. */
+  get stopped(): boolean {
+    return this.#stopped;
   }
 
   #rearm(snapshot: PersistedBreakerSnapshot): void {
@@ -274,9 +364,10 @@ export class Breaker {
   }
 
   /** Admission outside `closed`: the generation admitted in, or -1 when rejected. */
-  #admit(): number {
+  #admit(actor: Actor<BreakerMachine>): number {
+    if (this.#stopped) return -1;
     const at = this.#now();
-    const { value, context } = this.actor.getSnapshot();
+    const { value, context } = actor.getSnapshot();
     const state = stateName(value);
     if (this.#batching && this.#rejectedListeners === 0 && rejectsWithoutChange(state, context, at)) {
       if (this.#pending > 0 && this.#pendingState !== state) this.#flush();
@@ -286,26 +377,46 @@ export class Breaker {
       return -1;
     }
     this.#flush();
-    const denied = this.actor.getSnapshot().context.deniedRequests;
-    this.actor.send({ type: 'call.requested', at });
-    const after = this.actor.getSnapshot().context;
+    const denied = actor.getSnapshot().context.deniedRequests;
+    actor.send({ type: 'call.requested', at });
+    const after = actor.getSnapshot().context;
     return after.deniedRequests === denied ? after.generation : -1;
   }
 
   #rejection(): BrokenCircuitError {
-    const { value, context } = this.actor.getSnapshot();
+    if (this.#actor === undefined) return new BrokenCircuitError('open', null, this.tool);
+    const { value, context } = this.#actor.getSnapshot();
     const state = stateName(value);
     if (state === 'isolated') return new IsolatedCircuitError(this.tool);
     return new BrokenCircuitError(state as Rejecting, remainingBackoff(context, this.#now()), this.tool);
   }
 
   #succeeded(generation: number): void {
-    const { value, context } = this.actor.getSnapshot();
+    const actor = this.#actor;
+    if (actor === undefined) {
+      const context = this.#context;
+      if (generation === context.generation && context.failureCount > 0) {
+        this.#context = withFailuresCleared(context);
+      }
+      return;
+    }
+    const { value, context } = actor.getSnapshot();
     if (generation !== context.generation || (value === 'closed' && context.failureCount === 0)) return;
     this.#send({ type: 'call.succeeded', generation, at: this.#now() });
   }
 
   #failed(generation: number, category: ErrorCategory, error: unknown): void {
+    if (this.#actor === undefined) {
+      // Dormant means closed: the chart's `recordFailure` below the threshold, else wake the actor.
+      const context = this.#context;
+      if (this.#stopped || generation !== context.generation || !countsAsFailure(context.config, category))
+        return;
+      if (!reachesThreshold(context)) {
+        this.#context = withFailureRecorded(context, category);
+        return;
+      }
+      this.#spawn('dormant');
+    }
     const { value, context } = this.actor.getSnapshot();
     if (generation !== context.generation) return;
     if (value === 'closed' && !countsAsFailure(context.config, category)) return;
@@ -320,7 +431,8 @@ export class Breaker {
   }
 
   #released(generation: number): void {
-    const { value, context } = this.actor.getSnapshot();
+    if (this.#actor === undefined) return;
+    const { value, context } = this.#actor.getSnapshot();
     if (generation !== context.generation || value === 'closed') return;
     this.#send({ type: 'call.released', generation });
   }
@@ -344,15 +456,16 @@ export class Breaker {
   }
 
   #send(event: Parameters<Actor<BreakerMachine>['send']>[0]): void {
+    if (this.#stopped) return;
     this.#flush();
     this.actor.send(event);
   }
 
   #flush(): void {
-    if (this.#pending === 0) return;
+    if (this.#pending === 0 || this.#actor === undefined) return;
     const count = this.#pending;
     this.#pending = 0;
-    this.actor.send({ type: 'call.rejected', state: this.#pendingState, count, at: this.#pendingAt });
+    this.#actor.send({ type: 'call.rejected', state: this.#pendingState, count, at: this.#pendingAt });
   }
 }
 

@@ -1,4 +1,9 @@
 export { Breaker, createBreaker, stateName } from './breaker.js';
+export { Registry, createRegistry } from './registry.js';
+export type { RegistryEventMap, RegistrySnapshot, ToolDiagnostics } from './registry.js';
+export type { RegistryOptions, ToolOverride } from './registry-options.js';
+export type { PersistedRegistrySnapshot, RegistryStore } from './registry-snapshot.js';
+export { DEFAULT_MAX_TOOL_NAME_LENGTH, InvalidToolNameError } from './tool-name.js';
 export type { BreakerDiagnostics, BreakerEventMap, ExecuteOptions, Permit } from './breaker.js';
 export { classifyError, httpStatus, parseRetryAfter, retryAfterFromError } from './classify.js';
 export {
@@ -13,6 +18,7 @@ export type { BreakerClock, BreakerOptions, ResolvedBreakerOptions } from './opt
 export type { TimerClock } from './clock.js';
 export type { BreakerStateValue, PersistedBreakerSnapshot } from './snapshot.js';
 export { breakerMachine } from '../machines/breaker.machine.js';
+export { registryMachine } from '../machines/registry.machine.js';
 export { DEFAULT_TRIP_CATEGORIES, ERROR_CATEGORIES, isErrorCategory } from '../machines/categories.js';
 export type { ErrorCategory } from '../machines/categories.js';
 export type {

@@ -38,7 +38,8 @@ export const registryMachine = setup({
   types: {
     context: {} as RegistryContext,
     events: {} as RegistryEvent,
-    input: {},
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the assertion types `input`
+    input: {} as RegistryInput,
     emitted: {} as RegistryEmitted,
   },
   guards: {

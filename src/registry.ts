@@ -107,7 +107,7 @@ export class Registry {
     try {
       return this.breaker(tool).execute(fn, options);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 

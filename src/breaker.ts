@@ -137,7 +137,7 @@ export class Breaker {
   /** The registry's tool name, if any. */
   readonly tool: string | undefined;
   /** Set by a registry on every use, cleared by its eviction sweep. @internal */
-  recentlyUsed = true;
+  recentlyUsed = false;
   readonly #options: ResolvedBreakerOptions;
   readonly #placement: ActorPlacement;
   readonly #now: () => number;

@@ -31,6 +31,31 @@ export default tseslint.config(
     },
   },
   {
+    // The core runs in browsers and edge runtimes: no Node-only API outside the Node subpaths.
+    files: ['machines/**/*.ts', 'src/*.ts', 'src/testing/**/*.ts', 'src/adapters/**/*.ts'],
+    ignores: ['src/failover.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'child_process', 'http'],
+              message:
+                'The core must not use Node-only modules; put Node code under src/node, src/dashboard, src/cli or src/inspect.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'The core must not use Node-only globals.' },
+        { name: 'Buffer', message: 'The core must not use Node-only globals.' },
+        { name: 'require', message: 'ESM only.' },
+      ],
+    },
+  },
+  {
     files: ['test/**', 'bench/**', 'examples/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -50,6 +50,25 @@ export type RegistryEventMap = { readonly [K in keyof BreakerEventMap]: WithTool
 };
 
 type AnyListener = (event: never) => void;
+
+/** Options of `serveDashboard`; see docs/dashboard.md. */
+export interface DashboardOptions {
+  /** TCP port; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** Interface to bind. @default '127.0.0.1' */
+  readonly host?: string;
+  /** Enables the reset, isolate and release buttons. @default false */
+  readonly controls?: boolean;
+}
+
+/** A running dashboard. */
+export interface DashboardHandle {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Kept in a variable so bundlers for browsers do not follow this Node-only import. */
+const DASHBOARD_MODULE = './dashboard/index.js';
 const BREAKER_EVENTS = ['opened', 'halfOpened', 'closed', 'isolated'] as const;
 
 /**
@@ -232,6 +251,18 @@ export class Registry {
     const tools: PersistedRegistrySnapshot['tools'][number][] = [];
     for (const [tool, breaker] of this.#tools) tools.push([tool, breaker.getPersistedSnapshot()]);
     return { format: 'tripstate.registry', version: 1, tools };
+  }
+
+  /**
+   * Serves the live local dashboard of this registry (Node only; loaded on first use):
+   * every tool's statechart, counters and backoff countdown, and an event log.
+   * Binds 127.0.0.1 on an ephemeral port and is read-only unless `controls` is true.
+   */
+  async serveDashboard(options: DashboardOptions = {}): Promise<DashboardHandle> {
+    const dashboard = (await import(DASHBOARD_MODULE)) as {
+      serveDashboard(registry: Registry, options: DashboardOptions): Promise<DashboardHandle>;
+    };
+    return dashboard.serveDashboard(this, options);
   }
 
   /** Saves (when a store is set) and stops every breaker and the registry actor. */

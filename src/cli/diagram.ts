@@ -1,0 +1,111 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  DIAGRAM_MACHINES,
+  isDiagramMachineName,
+  loadDiagramMachine,
+  MachineUnavailableError,
+  readDiagramBlocks,
+  toDot,
+  toMermaid,
+  writeDiagramBlocks,
+} from '../diagram/index.js';
+import { UsageError, type CliIo, type Command } from './command.js';
+
+const FORMATS = ['mermaid', 'dot'] as const;
+const DEFAULT_DOCS = 'docs/statechart.md';
+
+const usage = `Usage: tripstate diagram [--machine ${DIAGRAM_MACHINES.join('|')}] [--format ${FORMATS.join('|')}]
+       tripstate diagram --write-docs [--docs <file>]   regenerate the diagrams embedded in <file>
+       tripstate diagram --check [--docs <file>]        exit 1 when an embedded diagram is out of date
+
+  --machine  the statechart to draw (default: breaker)
+  --format   mermaid (stateDiagram-v2) or dot (Graphviz) (default: mermaid)
+  --docs     the Markdown file with <!-- generated-diagram NAME --> blocks (default: ${DEFAULT_DOCS})`;
+
+function parse(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        machine: { type: 'string', default: 'breaker' },
+        format: { type: 'string', default: 'mermaid' },
+        'write-docs': { type: 'boolean', default: false },
+        check: { type: 'boolean', default: false },
+        docs: { type: 'string', default: DEFAULT_DOCS },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function renderNamed(name: string): Promise<string> {
+  if (!isDiagramMachineName(name)) throw new UsageError(`unknown machine in the docs: ${name}`);
+  return toMermaid(await loadDiagramMachine(name));
+}
+
+/** Rewrites (or, with `check`, compares) the diagrams embedded in a Markdown file. */
+async function syncDocs(file: string, check: boolean, io: CliIo): Promise<number> {
+  const markdown = await readFile(file, 'utf8');
+  const names = [...readDiagramBlocks(markdown).keys()];
+  if (names.length === 0) {
+    io.stderr(`tripstate diagram: no <!-- generated-diagram NAME --> block in ${file}\n`);
+    return 1;
+  }
+  const rendered = new Map(await Promise.all(names.map(async (n) => [n, await renderNamed(n)] as const)));
+  const updated = writeDiagramBlocks(markdown, (name) => rendered.get(name) ?? '');
+  if (check) {
+    if (updated === markdown) return 0;
+    io.stderr(
+      `tripstate diagram: ${file} is out of date; run: node --import tsx src/cli/main.ts diagram --write-docs\n`,
+    );
+    return 1;
+  }
+  if (updated !== markdown) await writeFile(file, updated);
+  io.stdout(`${updated === markdown ? 'up to date' : 'updated'}: ${file} (${names.join(', ')})\n`);
+  return 0;
+}
+
+async function run(args: readonly string[], io: CliIo): Promise<number> {
+  const flags = parse(args);
+  if (flags.help) {
+    io.stdout(`${usage}\n`);
+    return 0;
+  }
+  const { machine, format } = flags;
+  if (!isDiagramMachineName(machine)) {
+    throw new UsageError(`--machine must be one of ${DIAGRAM_MACHINES.join(', ')}; got "${machine}"`);
+  }
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${format}"`);
+  }
+  if (flags['write-docs'] || flags.check) {
+    if (flags['write-docs'] && flags.check)
+      throw new UsageError('--write-docs and --check exclude each other');
+    if (args.some((a) => /^--(machine|format)\b/.test(a))) {
+      throw new UsageError('--machine and --format do not apply to --write-docs / --check');
+    }
+    return syncDocs(resolve(io.cwd, flags.docs), flags.check, io);
+  }
+  try {
+    const loaded = await loadDiagramMachine(machine);
+    io.stdout(format === 'dot' ? toDot(loaded) : toMermaid(loaded));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof MachineUnavailableError)) throw error;
+    io.stderr(`tripstate diagram: ${error.message}\n`);
+    return 1;
+  }
+}
+
+/** `tripstate diagram`: prints a statechart as Mermaid or Graphviz dot, or refreshes the docs. */
+export const diagramCommand: Command = {
+  summary: 'print a statechart as a Mermaid or Graphviz diagram (or refresh the docs)',
+  usage,
+  run,
+};

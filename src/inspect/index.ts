@@ -1,0 +1,1 @@
+export { createNodeInspector, type NodeInspector, type NodeInspectorOptions } from './node.js';

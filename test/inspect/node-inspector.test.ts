@@ -1,0 +1,151 @@
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import { createBreaker, createRegistry } from '../../src/index.js';
+import { createNodeInspector, type NodeInspector } from '../../src/inspect/index.js';
+import { breakerMachine } from '../../machines/index.js';
+import { startInspectionServer, type InspectionMessage } from './server.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup() {
+  const server = await startInspectionServer();
+  const inspector: NodeInspector = createNodeInspector({ url: server.url });
+  cleanups.push(
+    () => server.close(),
+    () => inspector.stop(),
+  );
+  return { server, inspector };
+}
+
+const isActor = (name: string) => (m: InspectionMessage) => m.type === '@xstate.actor' && m.name === name;
+
+/** Names in a machine definition as the inspector receives it: guards and `after` delays. */
+function namesIn(definition: string): { guards: Set<string>; delays: Set<string> } {
+  const guards = new Set<string>();
+  const delays = new Set<string>();
+  JSON.parse(definition, (key, value: unknown) => {
+    if (key === 'guard' && typeof value === 'string') guards.add(value);
+    if (key === 'after' && typeof value === 'object' && value !== null) {
+      for (const delay of Object.keys(value)) delays.add(delay);
+    }
+    return value;
+  });
+  return { guards, delays };
+}
+
+/** A port with nothing listening on it. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('createNodeInspector', () => {
+  it('sends @xstate.actor, @xstate.event and @xstate.snapshot messages for a breaker', async () => {
+    const { server, inspector } = await setup();
+    const clock = new SimulatedClock();
+    const breaker = createBreaker({
+      failureThreshold: 1,
+      minBackoffMs: 5_000,
+      clock,
+      inspect: inspector.inspect,
+    });
+    cleanups.push(() => breaker.stop());
+
+    const actor = await server.waitFor(isActor('breaker'));
+    breaker.tryAcquire()?.failure('network');
+    const failed = await server.waitFor(
+      (m) => m.type === '@xstate.event' && m.sessionId === actor.sessionId && m.event?.type === 'call.failed',
+    );
+    const opened = await server.waitFor(
+      (m) => m.type === '@xstate.snapshot' && JSON.stringify(m.snapshot?.value) === '{"open":"cooling"}',
+    );
+    clock.increment(5_000);
+    const halfOpen = await server.waitFor(
+      (m) => m.type === '@xstate.snapshot' && JSON.stringify(m.snapshot?.value) === '{"halfOpen":"idle"}',
+    );
+    expect(inspector.connected).toBe(true);
+    expect([failed.sessionId, opened.sessionId, halfOpen.sessionId]).toEqual(Array(3).fill(actor.sessionId));
+  });
+
+  it('carries the machine definition with every named guard and delay in @xstate.actor', async () => {
+    const { server, inspector } = await setup();
+    const breaker = createBreaker({ inspect: inspector.inspect });
+    cleanups.push(() => breaker.stop());
+
+    const { definition } = await server.waitFor(isActor('breaker'));
+    const { guards, delays } = namesIn(definition ?? '{}');
+    expect([...guards].sort()).toEqual(Object.keys(breakerMachine.implementations.guards).sort());
+    expect([...delays].sort()).toEqual(Object.keys(breakerMachine.implementations.delays).sort());
+  });
+
+  it('shows a registry and the breaker actors of several tools in one actor system', async () => {
+    const { server, inspector } = await setup();
+    const clock = new SimulatedClock();
+    const registry = createRegistry({
+      defaults: { failureThreshold: 1, minBackoffMs: 5_000, clock, inspect: inspector.inspect },
+    });
+    cleanups.push(() => registry.stop());
+
+    const root = await server.waitFor(isActor('registry'));
+    for (const tool of ['shell', 'http', 'mcp:files']) registry.tryAcquire(tool)?.failure('network');
+    registry.tryAcquire('search')?.success();
+    await server.waitFor((m) => m.type === '@xstate.event' && m.event?.type === 'breaker.opened');
+    const breakers = () =>
+      server.messages.filter((m) => m.type === '@xstate.actor' && m.parentId === root.sessionId);
+    await server.waitFor(() => breakers().length >= 3);
+    const ids = new Set(breakers().map((m) => m.sessionId));
+    for (const id of ids) {
+      await server.waitFor(
+        (m) =>
+          m.type === '@xstate.snapshot' &&
+          m.sessionId === id &&
+          JSON.stringify(m.snapshot?.value) === '{"open":"cooling"}',
+      );
+    }
+    expect(ids.size).toBe(3);
+    expect(registry.openCircuits().sort()).toEqual(['http', 'mcp:files', 'shell']);
+    expect(breakers().every((m) => namesIn(m.definition ?? '{}').delays.has('backoff'))).toBe(true);
+  });
+
+  it('queues what happens before the inspector connects and sends it once connected', async () => {
+    const server = await startInspectionServer();
+    cleanups.push(() => server.close());
+    const inspector = createNodeInspector({ url: server.url, maxDeferredEvents: 1_000 });
+    cleanups.push(() => inspector.stop());
+    const breaker = createBreaker({ failureThreshold: 1, inspect: inspector.inspect });
+    cleanups.push(() => breaker.stop());
+    breaker.tryAcquire()?.failure('timeout');
+
+    await server.waitFor((m) => m.type === '@xstate.event' && m.event?.type === 'call.failed');
+    expect(server.messages.filter(isActor('breaker'))).toHaveLength(1);
+  });
+});
+
+describe('a process inspected with createNodeInspector and no inspector listening', () => {
+  const fixture = fileURLToPath(new URL('./fixtures/no-listener.ts', import.meta.url));
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', fixture, ...args], { encoding: 'utf8', timeout: 30_000 });
+
+  it('exits by itself once the breaker and the inspector are stopped', async () => {
+    const result = run(`ws://127.0.0.1:${await freePort()}`);
+    expect(result.stderr).toBe('');
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(0);
+  });
+
+  it('exits by itself even when the inspector is never stopped', async () => {
+    const result = run(`ws://127.0.0.1:${await freePort()}`, '--no-stop');
+    expect(result.stderr).toBe('');
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(0);
+  });
+});

@@ -225,23 +225,36 @@ export class Breaker {
    * with a `BrokenCircuitError` when not admitted; otherwise settles as `fn` does, with
    * the caller's own error rethrown unchanged.
    */
-  async execute<T>(
+  execute<T>(
     fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>,
     options?: ExecuteOptions,
   ): Promise<Awaited<T>> {
     const signal = options?.signal;
-    if (signal?.aborted) throw signal.reason;
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
     const generation = this.#admission();
-    if (generation < 0) throw this.#rejection();
-    let result: Awaited<T>;
+    if (generation < 0) return Promise.reject(this.#rejection());
+    let pending: T | PromiseLike<T>;
     try {
-      result = await fn(signal);
+      pending = fn(signal);
     } catch (error) {
-      this.#failed(generation, signal?.aborted === true ? 'cancelled' : this.#classify(error), error);
-      throw error;
+      this.#failedCall(generation, error, signal);
+      return Promise.reject(error as Error);
     }
-    this.#succeeded(generation);
-    return result;
+    // One `then` on the callee's own promise: no async wrapper, no extra promise per call.
+    return Promise.resolve(pending).then(
+      (value) => {
+        this.#succeeded(generation);
+        return value;
+      },
+      (error: unknown) => {
+        this.#failedCall(generation, error, signal);
+        throw error;
+      },
+    );
+  }
+
+  #failedCall(generation: number, error: unknown, signal: AbortSignal | undefined): void {
+    this.#failed(generation, signal?.aborted === true ? 'cancelled' : this.#classify(error), error);
   }
 
   /** A non-throwing gate: a permit when the call is admitted, undefined when rejected. */

@@ -238,7 +238,9 @@ export class Breaker {
       pending = fn(signal);
     } catch (error) {
       this.#failedCall(generation, error, signal);
-      return Promise.reject(error as Error);
+      // The callee's thrown value, unchanged, whatever it is.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      return Promise.reject(error);
     }
     // One `then` on the callee's own promise: no async wrapper, no extra promise per call.
     return Promise.resolve(pending).then(

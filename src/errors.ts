@@ -52,10 +52,13 @@ export function isIsolatedCircuitError(error: unknown): error is IsolatedCircuit
 /** Thrown when a persisted snapshot is not one tripstate can restore. */
 export class SnapshotError extends TypeError {
   override readonly name = 'SnapshotError';
-  /** Where in the snapshot the problem is, e.g. `context.failureCount`. */
+  /** Where in the snapshot the problem is, e.g. `context.failureCount`; empty for the whole value. */
   readonly path: string;
+  /** What is wrong there. */
+  readonly problem: string;
   constructor(path: string, problem: string) {
     super(`tripstate: invalid snapshot at ${path || '(root)'}: ${problem}`);
     this.path = path;
+    this.problem = problem;
   }
 }

@@ -44,7 +44,7 @@ export function restoreRegistrySnapshot(
     try {
       checkToolName(tool, maxToolNameLength);
     } catch (error) {
-      throw new SnapshotError(`tools[${index}][0]`, (error as Error).message);
+      throw new SnapshotError(`tools[${index}][0]`, (error as Error).message.replace('tripstate: ', ''));
     }
     if (seen.has(tool)) throw new SnapshotError(`tools[${index}][0]`, 'a tool listed twice');
     seen.add(tool);
@@ -52,7 +52,7 @@ export function restoreRegistrySnapshot(
       return [tool, restoreBreakerSnapshot(snapshot, configFor(tool))];
     } catch (error) {
       if (error instanceof SnapshotError) {
-        throw new SnapshotError(`tools[${index}][1].${error.path}`, error.message.replace(/^.*?: .*?: /, ''));
+        throw new SnapshotError(`tools[${index}][1]${error.path ? `.${error.path}` : ''}`, error.problem);
       }
       throw error;
     }

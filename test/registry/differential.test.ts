@@ -30,7 +30,10 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('release' as const), index: fc.nat(5) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 3_000 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 3_000 }) }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'isolate' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'unisolate' as const }) },
 );
@@ -44,7 +47,10 @@ describe('registry breakers against the pure machine', () => {
       const registry = createRegistry({ defaults: { ...options, clock: runtimeClock } });
       const breaker = registry.breaker('tool');
       const machineClock = new SimulatedClock();
-      const machine = createActor(breakerMachine, { input: { config: breaker.config }, clock: machineClock }).start();
+      const machine = createActor(breakerMachine, {
+        input: { config: breaker.config },
+        clock: machineClock,
+      }).start();
       const permits: { permit: Permit; generation: number }[] = [];
 
       for (const s of steps) {

@@ -163,7 +163,6 @@ export class Registry {
   diagnostics(tool: string): ToolDiagnostics {
     const breaker = this.#known(tool);
     if (breaker !== undefined) return { tool, ...breaker.diagnostics() };
-    const context = initialBreakerContext(optionsForTool(this.#options, tool).config);
     return {
       tool,
       state: 'closed',
@@ -178,7 +177,7 @@ export class Registry {
       lastDeniedAt: null,
       lastErrorCategory: null,
       probesInFlight: 0,
-      generation: context.generation,
+      generation: 1,
     };
   }
 

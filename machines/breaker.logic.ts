@@ -19,9 +19,9 @@ export function countsAsFailure(config: BreakerConfig, category: ErrorCategory):
   return config.tripOn.includes(category);
 }
 
-/** True when one more trip-counting failure in `closed` opens the circuit. */
-export function reachesThreshold(context: BreakerContext): boolean {
-  return context.failureCount + 1 >= context.config.failureThreshold;
+/** True when `count` more trip-counting failures in `closed` open the circuit. */
+export function reachesThreshold(context: BreakerContext, count = 1): boolean {
+  return context.failureCount + count >= context.config.failureThreshold;
 }
 
 /** True when the open circuit's backoff has ended at time `at`: a probe may go. */
@@ -61,13 +61,19 @@ export function openDuration(
   random: number,
   retryAfterMs = 0,
 ): number {
-  const jittered = backoffMs - Math.floor(backoffMs * config.jitter * random);
-  return Math.min(MAX_DELAY_MS, Math.max(jittered, retryAfterMs));
+  const draw = random >= 0 && random < 1 ? random : 0;
+  const jittered = backoffMs - Math.floor(backoffMs * config.jitter * draw);
+  const floor = Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 0;
+  return Math.min(MAX_DELAY_MS, Math.max(jittered, floor));
 }
 
-/** The context after a trip-counting failure in `closed` (the `recordFailure` action). */
-export function withFailureRecorded(context: BreakerContext, category: ErrorCategory): BreakerContext {
-  return { ...context, failureCount: context.failureCount + 1, lastErrorCategory: category };
+/** The context after `count` trip-counting failures in `closed` (the `recordFailure` action). */
+export function withFailureRecorded(
+  context: BreakerContext,
+  category: ErrorCategory,
+  count = 1,
+): BreakerContext {
+  return { ...context, failureCount: context.failureCount + count, lastErrorCategory: category };
 }
 
 /** The context after a success clears the failures counted in `closed` (the `clearFailures` action). */

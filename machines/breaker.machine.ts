@@ -85,7 +85,7 @@ export const breakerMachine = setup({
       event.type === 'call.failed' &&
       isCurrent(context, event.generation) &&
       countsAsFailure(context.config, event.category) &&
-      reachesThreshold(context),
+      reachesThreshold(context, event.count ?? 1),
     hasFailuresToClear: ({ context, event }) =>
       event.type === 'call.succeeded' && isCurrent(context, event.generation) && context.failureCount > 0,
     isBackoffElapsed: ({ context, event }) =>
@@ -102,7 +102,7 @@ export const breakerMachine = setup({
   actions: {
     nextGeneration: assign({ generation: ({ context }) => context.generation + 1 }),
     recordFailure: assign(({ context, event }) =>
-      event.type === 'call.failed' ? withFailureRecorded(context, event.category) : context,
+      event.type === 'call.failed' ? withFailureRecorded(context, event.category, event.count ?? 1) : context,
     ),
     clearFailures: assign(({ context }) => withFailuresCleared(context)),
     tripCircuit: enqueueActions(({ context, event, enqueue }) => {

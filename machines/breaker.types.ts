@@ -65,6 +65,8 @@ export type BreakerEvent =
       readonly at: number;
       /** Milliseconds the dependency asked us to wait (Retry-After); the opening lasts at least this long. */
       readonly retryAfterMs?: number;
+      /** Consecutive failures reported at once (the runtime batches those below the threshold). @default 1 */
+      readonly count?: number;
     }
   | { readonly type: 'call.released'; readonly generation: number }
   | {

@@ -16,7 +16,7 @@ import type {
   BreakerEmitted,
   BreakerState,
 } from '../machines/breaker.types.js';
-import { unrefClock } from './clock.js';
+import { unrefClock, type TimerClock } from './clock.js';
 import { BrokenCircuitError, IsolatedCircuitError } from './errors.js';
 import { resolveBreakerOptions, type BreakerOptions, type ResolvedBreakerOptions } from './options.js';
 import { restoreBreakerSnapshot, type PersistedBreakerSnapshot } from './snapshot.js';
@@ -92,6 +92,15 @@ export function stateName(value: BreakerSnapshot['value']): BreakerState {
   return 'open' in value ? 'open' : 'halfOpen';
 }
 
+function abortCategory(signal: AbortSignal): ErrorCategory {
+  const reason: unknown = signal.reason;
+  return typeof reason === 'object' &&
+    reason !== null &&
+    (reason as { name?: unknown }).name === 'TimeoutError'
+    ? 'timeout'
+    : 'cancelled';
+}
+
 /** Would the machine answer `call.requested` at `at` only by counting a rejection? */
 function rejectsWithoutChange(state: BreakerState, context: BreakerContext, at: number): boolean {
   if (state === 'open') return !isBackoffElapsed(context, at);
@@ -148,9 +157,16 @@ export class Breaker {
   #stopped = false;
   #listeners: Listener[] = [];
   #rejectedListeners = 0;
+  /** Rejections decided here and not yet sent (the chart would only count them). */
   #pending = 0;
   #pendingAt = 0;
   #pendingState: Rejecting = 'open';
+  /** Counting failures below the threshold in `closed`, not yet sent (the chart would only count them). */
+  #pendingFailures = 0;
+  #pendingFailureCategory: ErrorCategory = 'execution_error';
+  #pendingFailureGeneration = 0;
+  /** The actor's timers: the clock, flushing batches before any timer's transition. */
+  readonly #timers: TimerClock;
 
   constructor(options: BreakerOptions | ResolvedBreakerOptions = {}, placement: ActorPlacement = {}) {
     this.#options = 'config' in options ? options : resolveBreakerOptions(options);
@@ -159,6 +175,15 @@ export class Breaker {
     this.#placement = placement;
     this.#now = clock?.now ? () => (clock.now as () => number)() : Date.now;
     this.#batching = inspect === undefined;
+    const base = clock ?? unrefClock;
+    this.#timers = {
+      setTimeout: (fn, timeout) =>
+        base.setTimeout(() => {
+          this.#flush();
+          fn();
+        }, timeout),
+      clearTimeout: (id) => base.clearTimeout(id),
+    };
     this.#context = placement.dormant ?? initialBreakerContext(config);
     if (placement.dormant !== undefined) return;
     const snapshot =
@@ -184,11 +209,11 @@ export class Breaker {
 
   /** Creates and starts the actor: fresh, from a restored snapshot, or from the dormant context. */
   #spawn(from: PersistedBreakerSnapshot | 'fresh' | 'dormant'): Actor<BreakerMachine> {
-    const { config, clock, inspect } = this.#options;
+    const { config, inspect } = this.#options;
     const persisted = from === 'fresh' ? undefined : from === 'dormant' ? this.#dormantSnapshot() : from;
     const actor = createActor(breakerMachine, {
       input: { config },
-      clock: clock ?? unrefClock,
+      clock: this.#timers,
       ...(inspect === undefined ? {} : { inspect }),
       ...(persisted === undefined ? {} : { snapshot: persisted as unknown as Snapshot<unknown> }),
       ...this.#placement.actorOptions,
@@ -255,8 +280,10 @@ export class Breaker {
     );
   }
 
+  /** A failure after the caller's signal aborted is `cancelled`, or `timeout` when it timed out. */
   #failedCall(generation: number, error: unknown, signal: AbortSignal | undefined): void {
-    this.#failed(generation, signal?.aborted === true ? 'cancelled' : this.#classify(error), error);
+    const category = signal?.aborted === true ? abortCategory(signal) : this.#classify(error);
+    this.#failed(generation, category, error);
   }
 
   /** A non-throwing gate: a permit when the call is admitted, undefined when rejected. */
@@ -363,7 +390,9 @@ export class Breaker {
   /** Consecutive trip-counting failures counted in `closed`. */
   get failureCount(): number {
     const actor = this.#actor;
-    return actor === undefined ? this.#context.failureCount : actor.getSnapshot().context.failureCount;
+    return actor === undefined
+      ? this.#context.failureCount
+      : actor.getSnapshot().context.failureCount + this.#pendingFailures;
   }
 
   /** True once `stop()` was called. */
@@ -416,7 +445,8 @@ export class Breaker {
       return;
     }
     const { value, context } = actor.getSnapshot();
-    if (generation !== context.generation || (value === 'closed' && context.failureCount === 0)) return;
+    if (generation !== context.generation) return;
+    if (value === 'closed' && context.failureCount === 0 && this.#pendingFailures === 0) return;
     this.#send({ type: 'call.succeeded', generation, at: this.#now() });
   }
 
@@ -434,7 +464,16 @@ export class Breaker {
     }
     const { value, context } = this.actor.getSnapshot();
     if (generation !== context.generation) return;
-    if (value === 'closed' && !countsAsFailure(context.config, category)) return;
+    if (value === 'closed') {
+      if (!countsAsFailure(context.config, category)) return;
+      if (this.#batching && !reachesThreshold(context, this.#pendingFailures + 1)) {
+        // The chart would only run `recordFailure`: count it here, send it as one event later.
+        this.#pendingFailures++;
+        this.#pendingFailureCategory = category;
+        this.#pendingFailureGeneration = generation;
+        return;
+      }
+    }
     const retryAfterMs = error === undefined ? undefined : this.#retryAfter(error);
     this.#send({
       type: 'call.failed',
@@ -476,11 +515,26 @@ export class Breaker {
     this.actor.send(event);
   }
 
+  /** Sends the batched failures and rejections: before any other event, any timer, any read. */
   #flush(): void {
-    if (this.#pending === 0 || this.#actor === undefined) return;
-    const count = this.#pending;
-    this.#pending = 0;
-    this.#actor.send({ type: 'call.rejected', state: this.#pendingState, count, at: this.#pendingAt });
+    const actor = this.#actor;
+    if (actor === undefined) return;
+    if (this.#pendingFailures > 0) {
+      const count = this.#pendingFailures;
+      this.#pendingFailures = 0;
+      actor.send({
+        type: 'call.failed',
+        generation: this.#pendingFailureGeneration,
+        category: this.#pendingFailureCategory,
+        at: this.#now(),
+        count,
+      });
+    }
+    if (this.#pending > 0) {
+      const count = this.#pending;
+      this.#pending = 0;
+      actor.send({ type: 'call.rejected', state: this.#pendingState, count, at: this.#pendingAt });
+    }
   }
 }
 

@@ -64,6 +64,18 @@ describe('execute', () => {
     expect(breaker.diagnostics()).toMatchObject({ state: 'closed', failureCount: 0 });
   });
 
+  it('counts a call whose signal timed out as a timeout, which trips', async () => {
+    const breaker = testBreaker({ failureThreshold: 1 });
+    const controller = new AbortController();
+    const call = breaker.execute(
+      (signal) => new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason))),
+      { signal: controller.signal },
+    );
+    controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+    await expect(call).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(breaker.diagnostics()).toMatchObject({ state: 'open', lastErrorCategory: 'timeout' });
+  });
+
   it('does not call the callee when the signal is already aborted', async () => {
     const breaker = testBreaker();
     const fn = vi.fn();
@@ -131,6 +143,38 @@ describe('execute', () => {
     expect(settled.filter((r) => r === 'admitted')).toHaveLength(1);
     expect(settled.filter((r) => r === 'rejected')).toHaveLength(9_999);
     expect(breaker.diagnostics()).toMatchObject({ state: 'closed', deniedRequests: 9_999 });
+  });
+});
+
+describe('batched failures', () => {
+  it('counts failures below the threshold in one event, exact on every read', () => {
+    const breaker = testBreaker({ failureThreshold: 20 });
+    let snapshots = 0;
+    breaker.actor.subscribe(() => snapshots++);
+    for (let i = 0; i < 10; i++) breaker.tryAcquire()?.failure(i % 2 ? 'timeout' : 'network');
+    expect(snapshots).toBe(0);
+    expect(breaker.failureCount).toBe(10);
+    expect(breaker.diagnostics()).toMatchObject({ failureCount: 10, lastErrorCategory: 'timeout' });
+    expect(snapshots).toBe(1);
+  });
+
+  it('opens on the failure that reaches the threshold, with the batch counted first', () => {
+    const breaker = testBreaker({ failureThreshold: 5 });
+    const opened: number[] = [];
+    breaker.on('opened', (e) => opened.push(e.failureCount));
+    for (let i = 0; i < 5; i++) breaker.tryAcquire()?.failure('network');
+    expect(breaker.state).toBe('open');
+    expect(opened).toEqual([5]);
+  });
+
+  it('a success after batched failures clears them', () => {
+    const breaker = testBreaker({ failureThreshold: 3 });
+    breaker.tryAcquire()?.failure('network');
+    breaker.tryAcquire()?.failure('network');
+    breaker.tryAcquire()?.success();
+    breaker.tryAcquire()?.failure('network');
+    breaker.tryAcquire()?.failure('network');
+    expect(breaker.diagnostics()).toMatchObject({ state: 'closed', failureCount: 2 });
   });
 });
 

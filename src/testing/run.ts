@@ -1,0 +1,324 @@
+/**
+ * Executes a path of a breaker test model against a real breaker, step by step: the model
+ * (the chart, derived from `breakerMachine`) predicts the state, the context and the emitted
+ * events, and the breaker must match after every step.
+ */
+import { transition } from 'xstate';
+import type { BreakerEmitted } from '../../machines/breaker.types.js';
+import type { Breaker, Permit } from '../breaker.js';
+import type { PersistedBreakerSnapshot } from '../snapshot.js';
+import { TestClock } from './clock.js';
+import { testEdgeKey } from './coverage.js';
+import {
+  BREAKER_TIMER_EVENTS,
+  breakerTestMachine,
+  modelValue,
+  type BreakerModelEvent,
+  type BreakerModelSnapshot,
+} from './machine.js';
+import { initialModelSnapshot, modelState, type BreakerTestModel, type BreakerTestPath } from './model.js';
+
+/** How `runBreakerPath` builds and observes the breaker under test. */
+export interface BreakerPathRunOptions {
+  /**
+   * Creates the breaker under test with `clock` (pass it as the `clock` option) and the
+   * model's options, and, when `snapshot` is given, restores it (`createBreaker({ snapshot })`).
+   * Wire it as your runtime does; its `jitter` must be 0.
+   */
+  readonly create: (clock: TestClock, snapshot?: PersistedBreakerSnapshot) => Breaker;
+  /**
+   * Listen to `rejected` with `breaker.on`, which makes the runtime send every rejection to
+   * the machine; by default rejections are observed on the actor and stay batched.
+   * @default false
+   */
+  readonly perRejection?: boolean;
+  /** Called with a line per step, e.g. `console.log`. */
+  readonly log?: (line: string) => void;
+}
+
+/** What `runBreakerPath` did. */
+export interface BreakerPathReport {
+  /** Steps executed (the initial state not counted). */
+  readonly steps: number;
+  /**
+   * Edges of `breakerMachine` the model took, named as `machineGraphKeys` names them
+   * (a timer event as the `after` transition it replaces).
+   */
+  readonly edges: ReadonlySet<string>;
+  /** State node ids the model was in, e.g. `breaker.halfOpen.probing`. */
+  readonly states: ReadonlySet<string>;
+}
+
+/** Thrown when the breaker does not do what the model predicts. */
+export class BreakerModelMismatchError extends Error {
+  override readonly name = 'BreakerModelMismatchError';
+}
+
+const show = (value: unknown): string => JSON.stringify(value);
+
+function expectEqual(what: string, actual: unknown, expected: unknown): void {
+  if (show(actual) !== show(expected)) {
+    throw new BreakerModelMismatchError(`${what}: expected ${show(expected)}, got ${show(actual)}`);
+  }
+}
+
+/** The breaker's context fields, in the order the machine defines them, from a model context. */
+function breakerContext(context: BreakerModelSnapshot['context']): Record<string, unknown> {
+  const { test: _test, ...rest } = context;
+  return rest;
+}
+
+function sameContext(actual: object, expected: Record<string, unknown>): void {
+  const a = actual as Record<string, unknown>;
+  const keys = new Set([...Object.keys(a), ...Object.keys(expected)]);
+  for (const key of keys) expectEqual(`context.${key}`, a[key], expected[key]);
+}
+
+interface Held {
+  readonly breaker: Breaker;
+  readonly permit: Permit;
+}
+
+/**
+ * One run of a path: the breaker, its clock, the permits it granted, and the model replayed
+ * alongside. Each path event is an intent (a request now or late, a result of the current or
+ * an older generation, a timer) made concrete against the replayed model, so a path whose
+ * states were merged by the model's serialization still runs consistently.
+ */
+class PathRun {
+  readonly clock: TestClock;
+  readonly edges = new Set<string>();
+  readonly states = new Set<string>();
+  #breaker: Breaker;
+  #model: BreakerModelSnapshot;
+  #held: Held[] = [];
+  #spares: Held[] = [];
+  #emitted: BreakerEmitted[] = [];
+  #unsubscribe: Array<() => void> = [];
+
+  constructor(
+    model: BreakerTestModel,
+    readonly options: BreakerPathRunOptions,
+    spares: number,
+  ) {
+    this.clock = new TestClock(model.startAt);
+    this.#model = initialModelSnapshot({ config: model.config, startAt: model.startAt });
+    this.#breaker = this.#attach(options.create(this.clock));
+    for (let i = 0; i < spares; i++) {
+      const permit = this.#breaker.tryAcquire();
+      if (permit === undefined) throw new BreakerModelMismatchError('a new breaker rejected a call');
+      this.#spares.push({ breaker: this.#breaker, permit });
+    }
+    this.#visitStates();
+  }
+
+  /** Compares the breaker with the model. */
+  check(label: string): void {
+    const expected = this.#model;
+    const snapshot = this.#breaker.getSnapshot();
+    expectEqual(`${label}: state value`, snapshot.value, modelValue(expected));
+    expectEqual(`${label}: state`, this.#breaker.state, modelState(expected));
+    sameContext(snapshot.context, breakerContext(expected.context));
+    expectEqual(`${label}: clock`, this.clock.now(), expected.context.test.now);
+  }
+
+  /** Executes one path event on the model and on the breaker, then compares them. */
+  step(pathEvent: BreakerModelEvent, index: number): void {
+    const before = this.#model;
+    const event = this.#concrete(pathEvent, before);
+    const label = `step ${index} (${event.type})`;
+    this.options.log?.(`${label} ${show(event)}`);
+    const [after, actions] = transition(breakerTestMachine, before, event);
+    for (const taken of breakerTestMachine.getTransitionData(before, event)) {
+      this.edges.add(testEdgeKey(taken, BREAKER_TIMER_EVENTS));
+    }
+    const expectedEmitted = actions
+      .filter((action) => (action.type as string) === 'xstate.emit')
+      .map((action) => (action.params as { event: BreakerEmitted }).event);
+    this.#emitted = [];
+    this.#execute(event, before, after, label);
+    this.#model = after;
+    this.check(label);
+    expectEqual(`${label}: emitted events`, this.#emitted, expectedEmitted);
+    this.#visitStates();
+  }
+
+  stop(): void {
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    this.#breaker.stop();
+  }
+
+  #visitStates(): void {
+    for (const node of this.#model._nodes) if (node.parent) this.states.add(node.id);
+  }
+
+  #attach(breaker: Breaker): Breaker {
+    const record = (event: BreakerEmitted): void => void this.#emitted.push(event);
+    this.#unsubscribe = [
+      breaker.on('opened', record),
+      breaker.on('halfOpened', record),
+      breaker.on('closed', record),
+      breaker.on('isolated', record),
+    ];
+    if (this.options.perRejection) this.#unsubscribe.push(breaker.on('rejected', record));
+    else {
+      const subscription = breaker.actor.on('rejected', record);
+      this.#unsubscribe.push(() => subscription.unsubscribe());
+    }
+    return breaker;
+  }
+
+  /** The path's event, made concrete for the replayed model `now`. */
+  #concrete(event: BreakerModelEvent, now: BreakerModelSnapshot): BreakerModelEvent {
+    const c = now.context;
+    const at = c.test.now;
+    const generation = event.intent === 'stale' ? c.generation - 1 : c.generation;
+    switch (event.type) {
+      case 'call.requested':
+        return { ...event, at: event.intent === 'late' ? (c.retryAt ?? at) : at };
+      case 'call.rejected':
+        return { ...event, state: modelState(now) as typeof event.state, at };
+      case 'call.succeeded':
+      case 'call.failed':
+        return { ...event, generation, at };
+      case 'call.released':
+        return { ...event, generation };
+      case 'clock.backoffElapsed':
+        return { ...event, at: c.retryAt ?? at };
+      case 'clock.probeTimedOut':
+        return { ...event, at: c.probeStartedAt === null ? at : c.probeStartedAt + c.config.probeTimeoutMs };
+      default:
+        return { ...event, at };
+    }
+  }
+
+  #execute(
+    event: BreakerModelEvent,
+    before: BreakerModelSnapshot,
+    after: BreakerModelSnapshot,
+    label: string,
+  ): void {
+    const breaker = this.#breaker;
+    switch (event.type) {
+      case 'call.requested': {
+        if (event.at > this.clock.now()) this.clock.lagTo(event.at);
+        const permit = breaker.tryAcquire();
+        const admitted = after.context.deniedRequests === before.context.deniedRequests;
+        expectEqual(`${label}: admitted`, permit !== undefined, admitted);
+        if (permit) this.#held.push({ breaker, permit });
+        return;
+      }
+      case 'call.rejected':
+        expectEqual(`${label}: admitted`, breaker.tryAcquire() !== undefined, false);
+        return;
+      case 'call.succeeded':
+      case 'call.failed':
+      case 'call.released': {
+        const permit = this.#permit(event.generation, event.intent === 'stale', before, label);
+        const settled =
+          event.type === 'call.succeeded'
+            ? permit.success()
+            : event.type === 'call.failed'
+              ? permit.failure(event.category)
+              : permit.release();
+        expectEqual(`${label}: permit settled`, settled, true);
+        return;
+      }
+      case 'breaker.reset':
+        return breaker.reset();
+      case 'breaker.isolate':
+        return breaker.isolate();
+      case 'breaker.release':
+        return breaker.release();
+      case 'breaker.rearm': {
+        const saved = JSON.parse(JSON.stringify(breaker.getPersistedSnapshot())) as PersistedBreakerSnapshot;
+        this.stop();
+        this.#breaker = this.#attach(this.options.create(this.clock, saved));
+        return;
+      }
+      case 'clock.backoffElapsed':
+      case 'clock.probeTimedOut':
+        return this.clock.advanceTo(event.at);
+    }
+  }
+
+  /** A permit of `generation`: one held, a new one in `closed`, or a spare for an older generation. */
+  #permit(generation: number, stale: boolean, before: BreakerModelSnapshot, label: string): Permit {
+    const breaker = this.#breaker;
+    const current = !stale;
+    const pool = current ? this.#held : this.#spares;
+    const index = pool.findIndex(
+      (held) =>
+        held.breaker === breaker &&
+        (current
+          ? held.permit.generation === generation
+          : held.permit.generation < before.context.generation),
+    );
+    if (index >= 0) return pool.splice(index, 1)[0]!.permit;
+    if (current && modelState(before) === 'closed') {
+      const permit = breaker.tryAcquire();
+      if (permit === undefined)
+        throw new BreakerModelMismatchError(`${label}: closed breaker rejected a call`);
+      expectEqual(`${label}: permit generation`, permit.generation, generation);
+      return permit;
+    }
+    throw new BreakerModelMismatchError(
+      `${label}: no permit of generation ${generation} (${current ? 'current' : 'older'}) is held`,
+    );
+  }
+}
+
+/**
+ * Executes `path` (from `model.getShortestPaths()` or `model.getSimplePaths()`) against a
+ * breaker from `options.create`, on a `TestClock` starting at the model's `startAt`. Each
+ * event becomes what a caller does: `call.requested` is `tryAcquire()` (late ones after
+ * `clock.lagTo`), results settle permits the breaker granted (spare permits taken in the
+ * initial `closed` state stand for calls of older generations), `breaker.*` call
+ * `reset()`/`isolate()`/`release()`, `breaker.rearm` restores from a persisted snapshot, and
+ * timer events `clock.advanceTo` their deadline (milliseconds). After every step the state,
+ * the whole context and the emitted events must equal the model's.
+ *
+ * Resolves with the steps and the machine edges taken; rejects with a
+ * `BreakerModelMismatchError` (or the breaker's own error) naming the step and the path.
+ */
+export async function runBreakerPath(
+  model: BreakerTestModel,
+  path: BreakerTestPath,
+  options: BreakerPathRunOptions,
+): Promise<BreakerPathReport> {
+  const spares = path.steps.filter((step) => step.event.intent === 'stale').length;
+  const run = new PathRun(model, options, spares);
+  let checked = false;
+  let index = 0;
+  const exec = (step: { event: BreakerModelEvent }): void => run.step(step.event, ++index);
+  try {
+    await path.test({
+      events: Object.fromEntries(
+        (
+          [
+            'call.requested',
+            'call.rejected',
+            'call.succeeded',
+            'call.failed',
+            'call.released',
+            'breaker.reset',
+            'breaker.isolate',
+            'breaker.release',
+            'breaker.rearm',
+            'clock.backoffElapsed',
+            'clock.probeTimedOut',
+          ] as const
+        ).map((type) => [type, exec]),
+      ),
+      states: {
+        '*': () => {
+          if (!checked) run.check('initial state');
+          checked = true;
+        },
+      },
+    });
+  } finally {
+    run.stop();
+  }
+  return { steps: index, edges: run.edges, states: run.states };
+}

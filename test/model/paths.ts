@@ -1,0 +1,54 @@
+/** The models and paths the model-based tests and the coverage guard share. */
+import { createBreaker } from '../../src/index.js';
+import {
+  createBreakerTestModel,
+  type BreakerPathRunOptions,
+  type BreakerTestModelOptions,
+  type BreakerTestPath,
+} from '../../src/testing/index.js';
+
+/** Two failures to trip, two probes, backoff 100 → 200 ms, probes time out after 50 ms. */
+export const richOptions = {
+  failureThreshold: 2,
+  halfOpenProbes: 2,
+  minBackoffMs: 100,
+  maxBackoffMs: 200,
+  probeTimeoutMs: 50,
+  startAt: 1_000,
+} as const satisfies BreakerTestModelOptions;
+
+/** The smallest breaker, whose simple paths stay few: one failure trips, one probe, no restores. */
+export const smallOptions = {
+  failureThreshold: 1,
+  minBackoffMs: 100,
+  maxBackoffMs: 100,
+  probeTimeoutMs: 50,
+  restore: false,
+  staleResults: false,
+  cover: 'states',
+} as const satisfies BreakerTestModelOptions;
+
+export const richModel = createBreakerTestModel(richOptions);
+export const smallModel = createBreakerTestModel(smallOptions);
+
+export const shortestPaths: readonly BreakerTestPath[] = richModel.getShortestPaths();
+export const simplePaths: readonly BreakerTestPath[] = smallModel.getSimplePaths();
+
+/** A runner that builds the breaker from the same options, as a user would. */
+export function runOptions(
+  options: BreakerTestModelOptions,
+  extra: Partial<BreakerPathRunOptions> = {},
+): BreakerPathRunOptions {
+  const {
+    categories: _c,
+    restore: _r,
+    staleResults: _s,
+    startAt: _t,
+    cover: _v,
+    ...breakerOptions
+  } = options;
+  return {
+    create: (clock, snapshot) => createBreaker({ ...breakerOptions, clock, snapshot }),
+    ...extra,
+  };
+}

@@ -1,0 +1,41 @@
+import { measure } from 'mitata';
+import type { BenchConfig } from './config.js';
+
+/** Median nanoseconds per call of `fn`, sampled by mitata (async functions are awaited). */
+export async function medianNs(config: BenchConfig, fn: () => unknown): Promise<number> {
+  const stats = await measure(fn, { ...config.mitata });
+  return stats.p50;
+}
+
+/** The median of some numbers (NaN for none). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A monotonic clock in nanoseconds, as a number. */
+export function nowNs(): number {
+  return Number(process.hrtime.bigint());
+}
+
+/** Waits for real time to pass (timers of the libraries run meanwhile). */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A full garbage collection, when node runs with --expose-gc. */
+export function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    gc();
+    gc();
+  }
+}
+
+/** Bytes of V8 heap in use, after a full collection. */
+export function heapUsed(): number {
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
+}

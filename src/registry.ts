@@ -23,6 +23,7 @@ import {
   type RegistryStore,
 } from './registry-snapshot.js';
 import { checkToolName } from './tool-name.js';
+import type { DashboardHandle, DashboardOptions } from './dashboard/options.js';
 
 /** One tool's diagnostics. */
 export interface ToolDiagnostics extends BreakerDiagnostics {
@@ -50,22 +51,6 @@ export type RegistryEventMap = { readonly [K in keyof BreakerEventMap]: WithTool
 };
 
 type AnyListener = (event: never) => void;
-
-/** Options of `serveDashboard`; see docs/dashboard.md. */
-export interface DashboardOptions {
-  /** TCP port; 0 picks a free one. @default 0 */
-  readonly port?: number;
-  /** Interface to bind. @default '127.0.0.1' */
-  readonly host?: string;
-  /** Enables the reset, isolate and release buttons. @default false */
-  readonly controls?: boolean;
-}
-
-/** A running dashboard. */
-export interface DashboardHandle {
-  readonly url: string;
-  close(): Promise<void>;
-}
 
 /** Kept in a variable so bundlers for browsers do not follow this Node-only import. */
 const DASHBOARD_MODULE = './dashboard/index.js';

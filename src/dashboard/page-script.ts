@@ -1,0 +1,229 @@
+/**
+ * The page's script: follows `/events` (a `snapshot`, then `update`s), keeps every tool's row,
+ * and renders the table (open circuits first, at most `LIMIT` rows, filtered), the selected
+ * tool's chart and counters, the countdowns and the log. Tool names are only ever set with
+ * `textContent` or `setAttribute`, never parsed as HTML.
+ */
+export const PAGE_SCRIPT = String.raw`
+const LIMIT = 200;
+const LOG_LIMIT = 200;
+const RANK = { open: 0, isolated: 1, halfOpen: 2, closed: 3 };
+const LABEL = { closed: 'closed', open: 'open', halfOpen: 'half-open', isolated: 'isolated' };
+const tools = new Map();
+const log = [];
+let selected = null;
+let renderQueued = false;
+const $ = (id) => document.getElementById(id);
+const chart = buildChart($('chart'));
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = String(text);
+  return node;
+}
+function put(row) {
+  const deadline = row.remainingBackoffMs === null ? null : performance.now() + row.remainingBackoffMs;
+  tools.set(row.tool, { row, deadline });
+}
+function addLog(entries) {
+  for (const entry of entries) log.push(entry);
+  if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
+}
+function remaining(entry) {
+  return entry.deadline === null ? null : Math.max(0, entry.deadline - performance.now());
+}
+function formatMs(ms) {
+  if (ms <= 0) return 'due';
+  if (ms < 60000) return (ms / 1000).toFixed(1) + ' s';
+  const s = Math.round(ms / 1000);
+  return Math.floor(s / 60) + ' m ' + String(s % 60).padStart(2, '0') + ' s';
+}
+function probeText(entry) {
+  const row = entry.row;
+  if (row.state === 'open') return formatMs(remaining(entry));
+  if (row.state === 'halfOpen') return row.probesInFlight > 0 ? 'probing' : 'awaiting probe';
+  if (row.state === 'isolated') return 'until released';
+  return '—';
+}
+function clock(at) {
+  const d = new Date(at);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+function schedule() {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(render);
+}
+
+function visible() {
+  const text = $('filter').value.trim().toLowerCase();
+  const state = $('state-filter').value;
+  const list = [];
+  for (const entry of tools.values()) {
+    if (state && entry.row.state !== state) continue;
+    if (text && !entry.row.tool.toLowerCase().includes(text)) continue;
+    list.push(entry);
+  }
+  list.sort((a, b) =>
+    RANK[a.row.state] - RANK[b.row.state] ||
+    b.row.failureCount - a.row.failureCount ||
+    b.row.openCount - a.row.openCount ||
+    (a.row.tool < b.row.tool ? -1 : a.row.tool > b.row.tool ? 1 : 0));
+  return list;
+}
+
+function miniChart(state) {
+  const box = el('span', 'mini');
+  box.title = 'closed · open · half-open · isolated';
+  for (const s of ['closed', 'open', 'halfOpen', 'isolated']) box.appendChild(el('i', s === state ? 'on ' + s : s));
+  return box;
+}
+function controlButtons(row) {
+  const frag = document.createDocumentFragment();
+  const reset = el('button', '', 'reset');
+  reset.dataset.action = 'reset';
+  reset.title = 'reset: close the circuit and clear its counters';
+  const iso = row.state === 'isolated';
+  const toggle = el('button', iso ? '' : 'danger', iso ? 'release' : 'isolate');
+  toggle.dataset.action = iso ? 'release' : 'isolate';
+  for (const button of [reset, toggle]) {
+    button.addEventListener('click', (event) => { event.stopPropagation(); control(button.dataset.action, row.tool); });
+    frag.appendChild(button);
+  }
+  return frag;
+}
+function renderRow(entry) {
+  const row = entry.row;
+  const tr = el('tr', 'tool' + (row.tool === selected ? ' selected' : ''));
+  tr.dataset.state = row.state;
+  tr.dataset.leaf = row.leaf;
+  tr.setAttribute('data-tool', row.tool);
+  const name = el('td', 'name', row.tool);
+  name.title = row.tool;
+  const badge = el('td');
+  badge.appendChild(el('span', 'badge ' + row.state, LABEL[row.state]));
+  const mini = el('td');
+  mini.appendChild(miniChart(row.state));
+  const probe = el('td', row.state === 'open' ? 'probe countdown' : 'probe muted', probeText(entry));
+  if (row.state === 'open') probe.dataset.countdown = row.tool;
+  tr.append(name, badge, mini, el('td', '', row.failureCount), el('td', '', row.openCount),
+    el('td', '', row.halfOpenCount), el('td', '', row.deniedRequests),
+    el('td', row.lastErrorCategory ? '' : 'muted', row.lastErrorCategory || '—'), probe);
+  const ctl = el('td', 'ctl');
+  if (CONFIG.controls) ctl.appendChild(controlButtons(row));
+  tr.appendChild(ctl);
+  tr.addEventListener('click', () => { selected = row.tool; schedule(); });
+  return tr;
+}
+
+function renderSummary() {
+  const counts = { open: 0, halfOpen: 0, isolated: 0, closed: 0 };
+  for (const entry of tools.values()) counts[entry.row.state]++;
+  const chips = [el('span', 'chip')];
+  chips[0].append(el('b', '', tools.size), ' tools');
+  for (const s of ['open', 'halfOpen', 'isolated', 'closed']) {
+    const chip = el('span', 'chip ' + s);
+    chip.dataset.state = s;
+    chip.append(el('b', '', counts[s]), ' ' + LABEL[s]);
+    chips.push(chip);
+  }
+  $('summary').replaceChildren(...chips);
+}
+function renderDetail(entry) {
+  const title = $('detail-title');
+  if (!entry) {
+    title.textContent = 'no tool selected';
+    chart.highlight(null);
+    $('detail-counters').replaceChildren();
+    $('detail-controls').replaceChildren();
+    return;
+  }
+  const row = entry.row;
+  title.textContent = row.tool;
+  chart.highlight(row.leaf);
+  const items = [['state', row.leaf], ['failureCount', row.failureCount], ['openCount', row.openCount],
+    ['halfOpenCount', row.halfOpenCount], ['deniedRequests', row.deniedRequests],
+    ['lastErrorCategory', row.lastErrorCategory || '—'], ['remainingBackoffMs', probeText(entry)],
+    ['currentBackoffMs', row.currentBackoffMs], ['probesInFlight', row.probesInFlight]];
+  $('detail-counters').replaceChildren(...items.map(([k, v]) => {
+    const div = el('div');
+    const dd = el('dd', '', v);
+    if (k === 'remainingBackoffMs' && row.state === 'open') dd.dataset.countdown = row.tool;
+    div.append(el('dt', '', k), dd);
+    return div;
+  }));
+  $('detail-controls').replaceChildren(CONFIG.controls ? controlButtons(row) : '');
+}
+function renderLog() {
+  $('log').replaceChildren(...log.slice().reverse().map((entry) => {
+    const li = el('li');
+    li.dataset.type = entry.type;
+    const what = el('span', 'what');
+    if (entry.tool !== null) what.append(el('b', '', entry.tool), ' ');
+    what.append(entry.detail);
+    li.append(el('time', '', clock(entry.at)), el('span', 'ev ' + entry.type, entry.type), what);
+    return li;
+  }));
+}
+function render() {
+  renderQueued = false;
+  const list = visible();
+  $('rows').replaceChildren(...list.slice(0, LIMIT).map(renderRow));
+  $('shown').textContent = list.length + ' of ' + tools.size + ' tools';
+  $('more').textContent = list.length > LIMIT ? 'showing the first ' + LIMIT + ' of ' + list.length + ': filter to see the rest' : '';
+  renderSummary();
+  if (selected !== null && !tools.has(selected)) selected = null;
+  renderDetail(selected !== null ? tools.get(selected) : list[0]);
+  renderLog();
+}
+function tick() {
+  for (const node of document.querySelectorAll('[data-countdown]')) {
+    const entry = tools.get(node.dataset.countdown);
+    if (entry) node.textContent = probeText(entry);
+  }
+}
+
+function toast(text) {
+  const box = $('toast') || document.body.appendChild(el('div'));
+  box.id = 'toast';
+  box.textContent = text;
+  setTimeout(() => box.remove(), 4000);
+}
+async function control(action, tool) {
+  try {
+    const res = await fetch('/api/' + action, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tool }),
+    });
+    if (!res.ok) toast(action + ' failed: ' + ((await res.json()).error || res.status));
+  } catch (error) {
+    toast(action + ' failed: ' + error);
+  }
+}
+
+function connect() {
+  const status = $('status');
+  const source = new EventSource('/events');
+  source.addEventListener('open', () => { status.className = 'status live'; status.textContent = 'live'; });
+  source.addEventListener('error', () => { status.className = 'status reconnecting'; status.textContent = 'reconnecting…'; });
+  source.addEventListener('snapshot', (event) => {
+    const data = JSON.parse(event.data);
+    tools.clear();
+    log.length = 0;
+    data.rows.forEach(put);
+    addLog(data.log);
+    schedule();
+  });
+  source.addEventListener('update', (event) => {
+    const data = JSON.parse(event.data);
+    data.rows.forEach(put);
+    for (const tool of data.removed) tools.delete(tool);
+    addLog(data.log);
+    schedule();
+  });
+}
+$('filter').addEventListener('input', schedule);
+$('state-filter').addEventListener('change', schedule);
+setInterval(tick, 200);
+connect();
+`;

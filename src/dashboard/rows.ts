@@ -1,0 +1,91 @@
+import { breakerMachine } from '../../machines/breaker.machine.js';
+import type { ErrorCategory } from '../../machines/categories.js';
+import type { BreakerState } from '../../machines/breaker.types.js';
+import type { ToolDiagnostics } from '../registry.js';
+
+/** One tool as the page shows it: its state, leaf state and counters. */
+export interface ToolRow {
+  readonly tool: string;
+  readonly state: BreakerState;
+  /** The active leaf: `closed`, `open.cooling`, `halfOpen.idle`, `halfOpen.probing` or `isolated`. */
+  readonly leaf: string;
+  readonly failureCount: number;
+  readonly openCount: number;
+  readonly halfOpenCount: number;
+  readonly deniedRequests: number;
+  readonly lastErrorCategory: ErrorCategory | null;
+  readonly probesInFlight: number;
+  readonly currentBackoffMs: number;
+  /** Milliseconds before a probe is admitted, when the row was read; null unless open. */
+  readonly remainingBackoffMs: number | null;
+}
+
+/** A state node of the chart the page draws: its path (`halfOpen.idle`) and child paths. */
+export interface ChartNode {
+  readonly path: string;
+  readonly children: readonly string[];
+}
+
+/** The top-level states of `breakerMachine` and their children, read from the definition. */
+export function chartNodes(): ChartNode[] {
+  return Object.entries(breakerMachine.root.states).map(([key, node]) => ({
+    path: key,
+    children: Object.keys(node.states).map((child) => `${key}.${child}`),
+  }));
+}
+
+function leafOf(d: ToolDiagnostics): string {
+  switch (d.state) {
+    case 'open':
+      return 'open.cooling';
+    case 'halfOpen':
+      return d.probesInFlight > 0 ? 'halfOpen.probing' : 'halfOpen.idle';
+    default:
+      return d.state;
+  }
+}
+
+/** The row of a tool's diagnostics. */
+export function toRow(d: ToolDiagnostics): ToolRow {
+  return {
+    tool: d.tool,
+    state: d.state,
+    leaf: leafOf(d),
+    failureCount: d.failureCount,
+    openCount: d.openCount,
+    halfOpenCount: d.halfOpenCount,
+    deniedRequests: d.deniedRequests,
+    lastErrorCategory: d.lastErrorCategory,
+    probesInFlight: d.probesInFlight,
+    currentBackoffMs: d.currentBackoffMs,
+    remainingBackoffMs: d.remainingBackoffMs,
+  };
+}
+
+const COMPARED = [
+  'leaf',
+  'failureCount',
+  'openCount',
+  'halfOpenCount',
+  'deniedRequests',
+  'lastErrorCategory',
+  'probesInFlight',
+  'currentBackoffMs',
+] as const satisfies readonly (keyof ToolRow)[];
+
+/** Countdown drift (ms) past which a row is sent again: a simulated clock jumps, a real one does not. */
+const MAX_DRIFT_MS = 500;
+
+/**
+ * True when the page's copy of a row, sent `elapsedMs` ago and counted down since in real time,
+ * no longer matches `next`.
+ */
+export function rowChanged(sent: ToolRow | undefined, next: ToolRow, elapsedMs: number): boolean {
+  if (sent === undefined) return true;
+  for (const key of COMPARED) if (sent[key] !== next[key]) return true;
+  if (sent.remainingBackoffMs === null || next.remainingBackoffMs === null) {
+    return sent.remainingBackoffMs !== next.remainingBackoffMs;
+  }
+  const expected = Math.max(0, sent.remainingBackoffMs - elapsedMs);
+  return Math.abs(expected - next.remainingBackoffMs) > MAX_DRIFT_MS;
+}

@@ -1,0 +1,138 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, launchChromium } from './browser.js';
+import { fail, HOSTILE_NAMES, serve, type Served } from './fixtures.js';
+
+let browser: Browser;
+let served: Served | undefined;
+let page: Page | undefined;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await page?.close();
+  await served?.stop();
+  page = served = undefined;
+});
+
+async function open(options: Parameters<typeof serve>[0] = {}): Promise<{ served: Served; page: Page }> {
+  served = await serve(options);
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  await page.goto(served.dashboard.url);
+  await page.waitForSelector('#status.live');
+  return { served, page };
+}
+
+/** The CSS selector of a tool's row in a given state (the name is matched as an attribute value). */
+const row = (tool: string, state: string): string =>
+  `tr.tool[data-tool="${tool.replace(/["\\]/g, '\\$&')}"][data-state="${state}"]`;
+
+describe('the dashboard in Chromium', () => {
+  it('shows a failing tool opening, going half-open and closing', async () => {
+    const { served, page } = await open();
+    const { registry, clock } = served;
+    registry.tryAcquire('fs.read')?.success();
+    registry.tryAcquire('web.search')?.success();
+    await page.waitForSelector(row('web.search', 'closed'));
+
+    fail(registry, 'web.search');
+    const opened = page.locator(row('web.search', 'open'));
+    await opened.waitFor();
+    await expect.poll(() => opened.locator('.countdown').textContent()).toMatch(/^\d\.\d s$/);
+    expect(await page.locator('#rows tr.tool').first().getAttribute('data-tool')).toBe('web.search');
+    expect(
+      await page.locator('#chart g.node.active').evaluateAll((gs) => gs.map((g) => g.dataset.path)),
+    ).toEqual(['open', 'open.cooling']);
+    await page.screenshot({ path: `${ARTIFACTS}/1-open.png` });
+
+    clock.increment(5_000);
+    await page.waitForSelector(row('web.search', 'halfOpen'));
+    await page.waitForSelector('#chart g.node.active[data-path="halfOpen.idle"]');
+    await page.screenshot({ path: `${ARTIFACTS}/2-half-open.png` });
+
+    registry.tryAcquire('web.search')?.success();
+    await page.waitForSelector(row('web.search', 'closed'));
+    await page.waitForSelector('#log li[data-type="closed"]');
+    expect(await page.locator('#log li .what b').allTextContents()).toEqual(Array(3).fill('web.search'));
+    expect(await page.locator('#log li .ev').allTextContents()).toEqual(['closed', 'halfOpened', 'opened']);
+    await page.screenshot({ path: `${ARTIFACTS}/3-closed.png` });
+  });
+
+  it('shows hostile tool names as text and never runs them', async () => {
+    const { served, page } = await open({ controls: true });
+    for (const name of HOSTILE_NAMES) fail(served.registry, name);
+    await expect.poll(() => page.locator('#rows tr.tool').count()).toBe(HOSTILE_NAMES.length);
+    const names = await page.locator('#rows td.name').allTextContents();
+    expect(names.sort()).toEqual([...HOSTILE_NAMES].sort());
+    expect(await page.locator('#rows img, #rows script, #rows b, #log img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+
+    await page.locator(row(HOSTILE_NAMES[1], 'open')).getByRole('button', { name: 'isolate' }).click();
+    await page.waitForSelector(row(HOSTILE_NAMES[1], 'isolated'));
+    expect(served.registry.state(HOSTILE_NAMES[1])).toBe('isolated');
+  });
+
+  it('stays usable with 1,000 tools: open circuits first, a bounded table, a filter', async () => {
+    const { served, page } = await open();
+    for (let i = 0; i < 1_000; i++)
+      served.registry.tryAcquire(`tool-${String(i).padStart(4, '0')}`)?.success();
+    for (const tool of ['tool-0500', 'tool-0999']) fail(served.registry, tool);
+    await page.waitForSelector('#shown:text("1000 of 1000 tools")');
+    await page.waitForSelector(row('tool-0999', 'open'));
+    expect(await page.locator('#rows tr.tool').count()).toBe(200);
+    const first = await page
+      .locator('#rows tr.tool')
+      .evaluateAll((rows) => rows.slice(0, 3).map((r) => r.dataset.tool));
+    expect(first).toEqual(['tool-0500', 'tool-0999', 'tool-0000']);
+
+    await page.fill('#filter', 'tool-09');
+    await expect.poll(() => page.locator('#rows tr.tool').count()).toBe(100);
+    await page.selectOption('#state-filter', 'open');
+    await expect.poll(() => page.locator('#rows tr.tool').count()).toBe(1);
+  });
+
+  it('renders a realistic registry (the README screenshot)', async () => {
+    const { served, page } = await open({ controls: true });
+    const { registry, clock } = served;
+    const healthy = [
+      'web.search',
+      'fs.read_file',
+      'fs.write_file',
+      'git.diff',
+      'browser.open_url',
+      'llm:openai/chat',
+    ];
+    for (const tool of healthy) registry.tryAcquire(tool)?.success();
+    registry.tryAcquire('fs.read_file')?.failure('invalid_parameters');
+    registry.tryAcquire('web.search')?.failure('timeout');
+    fail(registry, 'http:weather-api', 1);
+    registry.tryAcquire('http:weather-api')?.failure('rate_limit');
+    fail(registry, 'llm:anthropic/messages'); // t = 0: open until 5 s
+    clock.increment(5_000); // half-open; the probe fails: open for 10 s more
+    fail(registry, 'llm:anthropic/messages', 1);
+    clock.increment(2_000);
+    fail(registry, 'shell.exec'); // t = 7 s: open until 12 s
+    clock.increment(5_000); // shell.exec half-open
+    fail(registry, 'mcp:github/search_issues'); // t = 12 s: open until 17 s
+    for (let i = 0; i < 7; i++) registry.tryAcquire('mcp:github/search_issues');
+    clock.increment(1_500);
+    registry.isolate('code.run_python');
+    await page.waitForSelector(row('shell.exec', 'halfOpen'));
+    await page.waitForSelector(row('code.run_python', 'isolated'));
+    await page.waitForSelector(row('mcp:github/search_issues', 'open'));
+    await page.waitForSelector('#shown:text("11 of 11 tools")');
+    await page.screenshot({ path: `${ARTIFACTS}/dashboard.png` });
+    if (process.env['TRIPSTATE_UPDATE_SCREENSHOT'] === '1') {
+      mkdirSync('docs/images', { recursive: true });
+      copyFileSync(`${ARTIFACTS}/dashboard.png`, 'docs/images/dashboard.png');
+    }
+  });
+});

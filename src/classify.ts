@@ -84,7 +84,7 @@ function classifyOne(value: unknown): ErrorCategory | undefined {
 /**
  * The default classifier: maps what agent runtimes see to an error category.
  * HTTP statuses (on the value or its `response`), Node and undici network codes (also in
- * `error.cause`, up to 5 levels), `AbortError` and `TimeoutError`. Anything else, including
+ * `error.cause` or a retry wrapper's `lastError`, up to 5 levels), `AbortError` and `TimeoutError`. Anything else, including
  * non-Error values, is `execution_error`. Never throws.
  */
 export function classifyError(error: unknown): ErrorCategory {
@@ -92,13 +92,14 @@ export function classifyError(error: unknown): ErrorCategory {
   for (let depth = 0; depth < 5 && isObject(current); depth++) {
     const category = classifyOne(current);
     if (category) return category;
-    current = read(current, 'cause');
+    current = read(current, 'cause') ?? read(current, 'lastError');
   }
   return 'execution_error';
 }
 
 function header(value: unknown, name: string): unknown {
-  const headers = read(value, 'headers') ?? read(read(value, 'response'), 'headers');
+  const headers =
+    read(value, 'headers') ?? read(value, 'responseHeaders') ?? read(read(value, 'response'), 'headers');
   if (!isObject(headers)) return undefined;
   const get = read(headers, 'get');
   if (typeof get === 'function') {
@@ -128,11 +129,18 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 
 /**
  * The default Retry-After reader: on a 429 or 503 carrying a `Retry-After` header (a
- * `Headers` object or a plain record, on the value or its `response`), or a numeric
- * `retryAfter` in seconds, the milliseconds to wait. Otherwise undefined. Never throws.
+ * `Headers` object or a plain record, in `headers`, `responseHeaders` or `response.headers`),
+ * or a numeric `retryAfter` in seconds, the milliseconds to wait; wrapped errors (`cause`,
+ * `lastError`) are searched too. Otherwise undefined. Never throws.
  */
 export function retryAfterFromError(error: unknown, now = Date.now()): number | undefined {
-  const status = httpStatus(error);
-  if (status !== 429 && status !== 503) return undefined;
-  return parseRetryAfter(header(error, 'Retry-After') ?? read(error, 'retryAfter'), now);
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && isObject(current); depth++) {
+    const status = httpStatus(current);
+    if (status === 429 || status === 503) {
+      return parseRetryAfter(header(current, 'Retry-After') ?? read(current, 'retryAfter'), now);
+    }
+    current = read(current, 'cause') ?? read(current, 'lastError');
+  }
+  return undefined;
 }

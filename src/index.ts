@@ -1,7 +1,10 @@
 export { Breaker, createBreaker, stateName } from './breaker.js';
 export { Registry, createRegistry } from './registry.js';
+export { NoProviderAvailableError, firstAvailable, isNoProviderAvailableError } from './failover.js';
+export type { FailoverOptions, FailoverRegistry, ProviderAttempt } from './failover.js';
 export type { RegistryEventMap, RegistrySnapshot, ToolDiagnostics } from './registry.js';
 export type { RegistryOptions, ToolOverride } from './registry-options.js';
+export type { DashboardHandle, DashboardOptions } from './dashboard/options.js';
 export type { PersistedRegistrySnapshot, RegistryStore } from './registry-snapshot.js';
 export { DEFAULT_MAX_TOOL_NAME_LENGTH, InvalidToolNameError } from './tool-name.js';
 export type { BreakerDiagnostics, BreakerEventMap, ExecuteOptions, Permit } from './breaker.js';

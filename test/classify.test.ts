@@ -97,3 +97,29 @@ describe('Retry-After', () => {
     expect(retryAfterFromError('nope', now)).toBeUndefined();
   });
 });
+
+describe('errors of the AI SDK', () => {
+  it("reads an APICallError's statusCode and responseHeaders", () => {
+    const apiCallError = Object.assign(new Error('Too Many Requests'), {
+      name: 'AI_APICallError',
+      statusCode: 429,
+      responseHeaders: { 'retry-after': '30' },
+    });
+    expect(classifyError(apiCallError)).toBe('rate_limit');
+    expect(retryAfterFromError(apiCallError, 0)).toBe(30_000);
+  });
+
+  it("follows a RetryError's lastError", () => {
+    const lastError = Object.assign(new Error('overloaded'), {
+      statusCode: 503,
+      responseHeaders: { 'retry-after': '5' },
+    });
+    const retryError = Object.assign(new Error('Failed after 3 attempts'), {
+      name: 'AI_RetryError',
+      lastError,
+      errors: [lastError],
+    });
+    expect(classifyError(retryError)).toBe('service_unavailable');
+    expect(retryAfterFromError(retryError, 0)).toBe(5_000);
+  });
+});

@@ -1,29 +1,71 @@
 /**
- * A small agent session against a flaky tool: the breaker opens, rejects, probes once
- * and recovers. Runs on a simulated clock, so it takes no real time.
+ * `npm run demo`: a simulated agent session (fixed seed, simulated time, no network) in which
+ * tools fail in the ways agent runtimes see, breakers open, probe and recover, and a primary
+ * LLM provider fails over to its fallback. `--dashboard` also serves the local dashboard,
+ * `--seed N` changes the session, `--fast` skips the pacing of the live view on a terminal.
  */
-import { SimulatedClock } from 'xstate';
-import { createBreaker, isBrokenCircuitError } from '../../src/index.js';
+import { parseArgs } from 'node:util';
+import { createSession, runSession, summarize, SESSION_MS } from './session.js';
+import { LiveView, table } from './view.js';
 
-const clock = new SimulatedClock();
-const breaker = createBreaker({ failureThreshold: 3, minBackoffMs: 2_000, clock });
-breaker.on('opened', (e) => console.log(`  opened (${e.reason}), next probe in ${e.backoffMs} ms`));
-breaker.on('halfOpened', () => console.log('  half-open: one probe allowed'));
-breaker.on('closed', (e) => console.log(`  closed (${e.reason})`));
+const { values } = parseArgs({
+  options: {
+    dashboard: { type: 'boolean', default: false },
+    seed: { type: 'string', default: '7' },
+    fast: { type: 'boolean', default: false },
+  },
+});
+// `npm run demo | head` closes the pipe early: end quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+const seed = Number(values.seed);
+const session = createSession(seed);
+const view = new LiveView(session);
+const tty = process.stdout.isTTY === true;
+const frameMs = tty && !values.fast ? (values.dashboard ? 150 : 45) : 0;
 
-let healthyAfter = 5_000;
-async function flakyTool(): Promise<string> {
-  if (clock.now() < healthyAfter) throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
-  return 'ok';
+type Dashboard = { url?: string; close?: () => unknown } | string;
+let dashboard: Dashboard | undefined;
+if (values.dashboard) {
+  const serve = (session.registry as unknown as { serveDashboard?: (o: { port: number }) => unknown })
+    .serveDashboard;
+  if (typeof serve === 'function') {
+    dashboard = (await serve.call(session.registry, { port: 0 })) as Dashboard;
+    const url = typeof dashboard === 'string' ? dashboard : dashboard?.url;
+    console.log(`dashboard: ${url ?? '(serving; no URL reported)'}`);
+  } else {
+    console.log('dashboard: unavailable (this build of tripstate has no registry.serveDashboard)');
+  }
 }
 
-for (let step = 0; step < 12; step++) {
-  const result = await breaker.execute(flakyTool).then(
-    (value) => value,
-    (error: unknown) => (isBrokenCircuitError(error) ? 'rejected by the breaker' : 'tool failed'),
-  );
-  console.log(`t=${String(clock.now()).padStart(5)} ms  ${breaker.state.padEnd(8)} ${result}`);
-  clock.increment(1_000);
+console.log(`tripstate demo: ${SESSION_MS / 1000} s of simulated agent session, seed ${seed}\n`);
+const restore = view.begin();
+const interrupt = (): void => {
+  restore();
+  process.exit(130);
+};
+process.once('SIGINT', interrupt);
+const started = performance.now();
+await runSession(session, {
+  onEvent: (at, subject, text) => view.event(at, subject, text),
+  onTurn: async (turn) => {
+    view.frame(turn);
+    if (frameMs > 0) await new Promise((resolve) => setTimeout(resolve, frameMs));
+  },
+});
+restore();
+
+console.log(
+  `\nsummary after ${SESSION_MS / 1000} s simulated (${((performance.now() - started) / 1000).toFixed(1)} s real):\n`,
+);
+for (const line of table(summarize(session), tty)) console.log(line);
+if (typeof dashboard === 'object' && typeof dashboard.close === 'function') {
+  if (tty) {
+    console.log(`\ndashboard still at ${dashboard.url ?? 'its address'}; Ctrl-C to exit`);
+    await new Promise((resolve) => process.once('SIGINT', resolve));
+  }
+  await dashboard.close();
 }
-healthyAfter = 0;
-console.log(breaker.diagnostics());
+session.registry.stop();

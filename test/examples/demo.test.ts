@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const run = promisify(execFile);
+
+/** Runs the demo as `npm run demo` does, with stdout a pipe (not a TTY). */
+async function demo(...args: string[]): Promise<{ stdout: string; ms: number }> {
+  const started = performance.now();
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/demo/main.ts', ...args], {
+    cwd: root,
+    timeout: 30_000,
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+  return { stdout, ms: performance.now() - started };
+}
+
+interface Row {
+  state: string;
+  calls: number;
+  ok: number;
+  failed: number;
+  rejected: number;
+  opens: number;
+  fails: number;
+  last: string;
+}
+
+/** The summary table, by tool. */
+function summary(stdout: string): Map<string, Row> {
+  const lines = stdout.slice(stdout.indexOf('\nsummary after')).split('\n');
+  const rows = new Map<string, Row>();
+  for (const line of lines.slice(lines.findIndex((l) => l.startsWith('-----')) + 1)) {
+    const cells = line.trim().split(/\s+/);
+    if (cells.length < 8) continue;
+    const [tool, state, calls, ok, failed, rejected, opens, fails] = cells as [string, ...string[]];
+    rows.set(tool, {
+      state: state!,
+      calls: Number(calls),
+      ok: Number(ok),
+      failed: Number(failed),
+      rejected: Number(rejected),
+      opens: Number(opens),
+      fails: Number(fails),
+      last: cells.at(-1)!,
+    });
+  }
+  return rows;
+}
+
+describe('npm run demo (non-TTY)', () => {
+  let output: { stdout: string; ms: number };
+  let rows: Map<string, Row>;
+  beforeAll(async () => {
+    output = await demo();
+    rows = summary(output.stdout);
+  }, 40_000);
+
+  it('runs to completion well under 30 s, with plain lines and no ANSI codes', () => {
+    expect(output.ms).toBeLessThan(30_000);
+    expect(output.stdout).toContain('summary after 180 s simulated');
+    expect(output.stdout).not.toContain('\x1b[');
+    expect(output.stdout).toMatch(/^\[\s+\d+\.\ds\] \S+\s+opened \(threshold/m);
+    expect([...rows.keys()]).toEqual([
+      'web_fetch',
+      'weather_api',
+      'code_search',
+      'file_write',
+      'llm:primary',
+      'llm:fallback',
+    ]);
+  });
+
+  it('never trips the tool the model calls with invalid arguments', () => {
+    expect(rows.get('file_write')).toMatchObject({
+      state: 'closed',
+      opens: 0,
+      fails: 0,
+      ok: 0,
+      last: 'invalid_parameters',
+    });
+    expect(rows.get('file_write')!.failed).toBeGreaterThan(3);
+  });
+
+  it('opens the flaky network tool during its bad period and ends recovered', () => {
+    expect(rows.get('web_fetch')).toMatchObject({ state: 'closed', fails: 0, last: 'network' });
+    expect(rows.get('web_fetch')!.opens).toBeGreaterThanOrEqual(1);
+  });
+
+  it('opens the rate-limited API for its Retry-After and ends recovered once the quota lifts', () => {
+    expect(rows.get('weather_api')).toMatchObject({ state: 'closed', fails: 0, last: 'rate_limit' });
+    expect(rows.get('weather_api')!.opens).toBeGreaterThanOrEqual(1);
+    expect(output.stdout).toMatch(
+      /weather_api\s+opened \(threshold, rate_limit\), backoff (?!2\.0)\d+\.\d s/,
+    );
+  });
+
+  it('keeps the hanging tool from recovering, with timeouts and a growing backoff', () => {
+    const row = rows.get('code_search')!;
+    expect(['open', 'halfOpen']).toContain(row.state);
+    expect(row.opens).toBeGreaterThanOrEqual(3);
+    expect(row.last).toBe('timeout');
+    expect(output.stdout).toMatch(/code_search\s+opened \(probeFailed, timeout\), backoff 20\.0 s/);
+  });
+
+  it('leaves the primary provider open and the fallback closed and clean', () => {
+    expect(rows.get('llm:primary')).toMatchObject({ state: 'open', last: 'service_unavailable' });
+    expect(rows.get('llm:primary')!.rejected).toBeGreaterThan(10);
+    expect(rows.get('llm:fallback')).toMatchObject({ state: 'closed', failed: 0, opens: 0, fails: 0 });
+    expect(rows.get('llm:fallback')!.ok).toBeGreaterThan(10);
+  });
+
+  it('is deterministic for a seed', async () => {
+    const again = await demo();
+    const table = (s: string) => s.slice(s.indexOf('\ntool '));
+    expect(table(again.stdout)).toBe(table(output.stdout));
+  }, 40_000);
+
+  it('says whether the dashboard is available with --dashboard', async () => {
+    const { stdout } = await demo('--dashboard');
+    expect(stdout).toMatch(/^dashboard: (http:\/\/\S+|unavailable .*)$/m);
+  }, 40_000);
+});

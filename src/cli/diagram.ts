@@ -4,8 +4,7 @@ import { parseArgs } from 'node:util';
 import {
   DIAGRAM_MACHINES,
   isDiagramMachineName,
-  loadDiagramMachine,
-  MachineUnavailableError,
+  diagramMachines,
   readDiagramBlocks,
   toDot,
   toMermaid,
@@ -44,9 +43,9 @@ function parse(args: readonly string[]) {
   }
 }
 
-async function renderNamed(name: string): Promise<string> {
+function renderNamed(name: string): string {
   if (!isDiagramMachineName(name)) throw new UsageError(`unknown machine in the docs: ${name}`);
-  return toMermaid(await loadDiagramMachine(name));
+  return toMermaid(diagramMachines[name]);
 }
 
 /** Rewrites (or, with `check`, compares) the diagrams embedded in a Markdown file. */
@@ -57,7 +56,7 @@ async function syncDocs(file: string, check: boolean, io: CliIo): Promise<number
     io.stderr(`tripstate diagram: no <!-- generated-diagram NAME --> block in ${file}\n`);
     return 1;
   }
-  const rendered = new Map(await Promise.all(names.map(async (n) => [n, await renderNamed(n)] as const)));
+  const rendered = new Map(names.map((n) => [n, renderNamed(n)] as const));
   const updated = writeDiagramBlocks(markdown, (name) => rendered.get(name) ?? '');
   if (check) {
     if (updated === markdown) return 0;
@@ -92,15 +91,9 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     }
     return syncDocs(resolve(io.cwd, flags.docs), flags.check, io);
   }
-  try {
-    const loaded = await loadDiagramMachine(machine);
-    io.stdout(format === 'dot' ? toDot(loaded) : toMermaid(loaded));
-    return 0;
-  } catch (error) {
-    if (!(error instanceof MachineUnavailableError)) throw error;
-    io.stderr(`tripstate diagram: ${error.message}\n`);
-    return 1;
-  }
+  const chosen = diagramMachines[machine];
+  io.stdout(format === 'dot' ? toDot(chosen) : toMermaid(chosen));
+  return 0;
 }
 
 /** `tripstate diagram`: prints a statechart as Mermaid or Graphviz dot, or refreshes the docs. */

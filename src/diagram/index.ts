@@ -5,8 +5,7 @@ export type { DiagramModel, DiagramState, DiagramTransition, DiagramTrigger } fr
 export { fenceMermaid, readDiagramBlocks, writeDiagramBlocks } from './docs.js';
 export {
   DIAGRAM_MACHINES,
-  MachineUnavailableError,
+  diagramMachines,
   isDiagramMachineName,
-  loadDiagramMachine,
   type DiagramMachineName,
 } from './machines.js';

@@ -1,22 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fenceMermaid, readDiagramBlocks, toMermaid } from '../../src/diagram/index.js';
-import { breakerMachine } from '../../machines/index.js';
+import { diagramMachines, fenceMermaid, readDiagramBlocks, toMermaid } from '../../src/diagram/index.js';
 
-const REGENERATE = 'node --import tsx src/cli/main.ts diagram --write-docs';
+const files = ['docs/statechart.md', 'README.md'] as const;
 
-describe('the diagram in docs/statechart.md', () => {
-  const blocks = readDiagramBlocks(
-    readFileSync(new URL('../../docs/statechart.md', import.meta.url), 'utf8'),
-  );
+describe.each(files)('the diagrams embedded in %s', (file) => {
+  const blocks = readDiagramBlocks(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
+  const regenerate = `node --import tsx src/cli/main.ts diagram --write-docs --docs ${file}`;
 
-  it('is the Mermaid diagram generated from breakerMachine now', () => {
-    const embedded = blocks.get('breaker');
-    expect(embedded, 'docs/statechart.md has no <!-- generated-diagram breaker --> block').toBeDefined();
-    const fresh = `\n${fenceMermaid(toMermaid(breakerMachine))}\n`;
+  it('include the breaker diagram', () => {
+    expect(blocks.has('breaker'), `${file} has no <!-- generated-diagram breaker --> block`).toBe(true);
+  });
+
+  it.each([...blocks.keys()])('%s is the Mermaid diagram generated from its machine now', (name) => {
+    const machine = diagramMachines[name as keyof typeof diagramMachines];
+    expect(machine, `${file} embeds a diagram of an unknown machine: ${name}`).toBeDefined();
+    const fresh = `\n${fenceMermaid(toMermaid(machine))}\n`;
     expect(
-      embedded === fresh,
-      `docs/statechart.md holds an out-of-date breaker diagram; regenerate it with: ${REGENERATE}`,
+      blocks.get(name) === fresh,
+      `${file} holds an out-of-date ${name} diagram; regenerate it with: ${regenerate}`,
     ).toBe(true);
   });
 });

@@ -38,14 +38,18 @@ function read(value: unknown, key: string): unknown {
 
 /** An HTTP status carried by the value or its `response`, if any. */
 export function httpStatus(value: unknown): number | undefined {
-  for (const holder of [value, read(value, 'response')]) {
-    for (const key of ['status', 'statusCode']) {
-      const status = read(holder, key);
-      if (typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599)
-        return status;
-    }
-  }
-  return undefined;
+  return ownStatus(value) ?? ownStatus(read(value, 'response'));
+}
+
+const isHttpStatus = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599;
+
+function ownStatus(holder: unknown): number | undefined {
+  if (!isObject(holder)) return undefined;
+  const status = read(holder, 'status');
+  if (isHttpStatus(status)) return status;
+  const statusCode = read(holder, 'statusCode');
+  return isHttpStatus(statusCode) ? statusCode : undefined;
 }
 
 function fromStatus(status: number): ErrorCategory | undefined {

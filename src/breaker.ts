@@ -101,6 +101,25 @@ function abortCategory(signal: AbortSignal): ErrorCategory {
     : 'cancelled';
 }
 
+/** The diagnostics of a breaker in `state` with `context`, read at time `now`. */
+export function diagnosticsOf(state: BreakerState, c: BreakerContext, now: number): BreakerDiagnostics {
+  return {
+    state,
+    isOpen: state === 'open' || state === 'isolated',
+    failureCount: c.failureCount,
+    currentBackoffMs: c.currentBackoffMs,
+    remainingBackoffMs: remainingBackoff(c, now),
+    openedAt: c.openedAt,
+    openCount: c.openCount,
+    halfOpenCount: c.halfOpenCount,
+    deniedRequests: c.deniedRequests,
+    lastDeniedAt: c.lastDeniedAt,
+    lastErrorCategory: c.lastErrorCategory,
+    probesInFlight: c.probesInFlight,
+    generation: c.generation,
+  };
+}
+
 /** Would the machine answer `call.requested` at `at` only by counting a rejection? */
 function rejectsWithoutChange(state: BreakerState, context: BreakerContext, at: number): boolean {
   if (state === 'open') return !isBackoffElapsed(context, at);
@@ -310,23 +329,8 @@ export class Breaker {
 
   /** Diagnostics of the circuit, read at this instant. */
   diagnostics(): BreakerDiagnostics {
-    const { value, context: c } = this.getSnapshot();
-    const state = stateName(value);
-    return {
-      state,
-      isOpen: state === 'open' || state === 'isolated',
-      failureCount: c.failureCount,
-      currentBackoffMs: c.currentBackoffMs,
-      remainingBackoffMs: remainingBackoff(c, this.#now()),
-      openedAt: c.openedAt,
-      openCount: c.openCount,
-      halfOpenCount: c.halfOpenCount,
-      deniedRequests: c.deniedRequests,
-      lastDeniedAt: c.lastDeniedAt,
-      lastErrorCategory: c.lastErrorCategory,
-      probesInFlight: c.probesInFlight,
-      generation: c.generation,
-    };
+    const { value, context } = this.getSnapshot();
+    return diagnosticsOf(stateName(value), context, this.#now());
   }
 
   /** Subscribes to one of the breaker's events; returns the function that unsubscribes. */

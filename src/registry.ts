@@ -4,6 +4,7 @@ import type { BreakerContext, BreakerEmitted, BreakerState } from '../machines/b
 import { registryMachine, type RegistryEmitted, type RegistryMachine } from '../machines/registry.machine.js';
 import {
   Breaker,
+  diagnosticsOf,
   type BreakerDiagnostics,
   type BreakerEventMap,
   type ExecuteOptions,
@@ -135,8 +136,7 @@ export class Registry {
     checkToolName(tool, this.#options.maxToolNameLength);
     if (this.#stopped) throw new Error('tripstate: the registry is stopped');
     if (this.#tools.size >= this.#options.maxTools) this.#evictOne();
-    const { config } = optionsForTool(this.#options, tool);
-    return this.#place(tool, { ...initialBreakerContext(config), generation: 1 }, undefined);
+    return this.#place(tool, this.#newToolContext(tool), undefined);
   }
 
   /** The tool's state; `closed` for a tool never seen. */
@@ -148,22 +148,12 @@ export class Registry {
   diagnostics(tool: string): ToolDiagnostics {
     const breaker = this.#known(tool);
     if (breaker !== undefined) return { tool, ...breaker.diagnostics() };
-    return {
-      tool,
-      state: 'closed',
-      isOpen: false,
-      failureCount: 0,
-      currentBackoffMs: 0,
-      remainingBackoffMs: null,
-      openedAt: null,
-      openCount: 0,
-      halfOpenCount: 0,
-      deniedRequests: 0,
-      lastDeniedAt: null,
-      lastErrorCategory: null,
-      probesInFlight: 0,
-      generation: 1,
-    };
+    return { tool, ...diagnosticsOf('closed', this.#newToolContext(tool), 0) };
+  }
+
+  /** The context of a tool's breaker before its first call: closed, as if its chart had just started. */
+  #newToolContext(tool: string): BreakerContext {
+    return { ...initialBreakerContext(optionsForTool(this.#options, tool).config), generation: 1 };
   }
 
   /** Every tool's diagnostics, the open circuits and their count, read at one instant. */

@@ -66,6 +66,16 @@ export type BreakerEventMap = {
   readonly [K in BreakerEmitted['type']]: Extract<BreakerEmitted, { type: K }>;
 };
 
+/** What owns a breaker's actor (a registry): one object shared by all its breakers. @internal */
+export interface BreakerHost {
+  /** The parent of every breaker actor (which alone can stop them). */
+  readonly parent: AnyActorRef;
+  /** Called once the breaker has an actor. */
+  adopt(breaker: Breaker): void;
+  /** Stops the breaker's actor. */
+  stopActor(breaker: Breaker, actor: Actor<BreakerMachine>): void;
+}
+
 /** How a registry places a breaker. @internal */
 export interface ActorPlacement {
   readonly tool?: string;
@@ -73,11 +83,7 @@ export interface ActorPlacement {
   readonly snapshot?: unknown;
   /** A context known to be valid (closed state): the breaker starts dormant, without an actor. */
   readonly dormant?: BreakerContext;
-  readonly actorOptions?: { readonly parent?: AnyActorRef; readonly id?: string };
-  /** Called once the breaker has an actor. */
-  readonly onActor?: (breaker: Breaker) => void;
-  /** Stops the actor when it has a parent (which alone can stop it). */
-  readonly stopActor?: (actor: Actor<BreakerMachine>) => void;
+  readonly host?: BreakerHost;
 }
 
 type Listener = {
@@ -167,14 +173,14 @@ export class Breaker {
   /** Set by a registry on every use, cleared by its eviction sweep. @internal */
   recentlyUsed = false;
   readonly #options: ResolvedBreakerOptions;
-  readonly #placement: ActorPlacement;
+  readonly #host: BreakerHost | undefined;
   readonly #now: () => number;
   readonly #batching: boolean;
   /** The running actor; undefined while dormant (closed, with `#context` as its whole state). */
   #actor: Actor<BreakerMachine> | undefined;
   #context: BreakerContext;
   #stopped = false;
-  #listeners: Listener[] = [];
+  #listeners: Listener[] | undefined;
   #rejectedListeners = 0;
   /** Rejections decided here and not yet sent (the chart would only count them). */
   #pending = 0;
@@ -184,25 +190,14 @@ export class Breaker {
   #pendingFailures = 0;
   #pendingFailureCategory: ErrorCategory = 'execution_error';
   #pendingFailureGeneration = 0;
-  /** The actor's timers: the clock, flushing batches before any timer's transition. */
-  readonly #timers: TimerClock;
 
   constructor(options: BreakerOptions | ResolvedBreakerOptions = {}, placement: ActorPlacement = {}) {
     this.#options = 'config' in options ? options : resolveBreakerOptions(options);
     const { config, clock, inspect } = this.#options;
     this.tool = placement.tool;
-    this.#placement = placement;
+    this.#host = placement.host;
     this.#now = clock?.now ? () => (clock.now as () => number)() : Date.now;
     this.#batching = inspect === undefined;
-    const base = clock ?? unrefClock;
-    this.#timers = {
-      setTimeout: (fn, timeout) =>
-        base.setTimeout(() => {
-          this.#flush();
-          fn();
-        }, timeout),
-      clearTimeout: (id) => base.clearTimeout(id),
-    };
     this.#context = placement.dormant ?? initialBreakerContext(config);
     if (placement.dormant !== undefined) return;
     const snapshot =
@@ -228,19 +223,30 @@ export class Breaker {
 
   /** Creates and starts the actor: fresh, from a restored snapshot, or from the dormant context. */
   #spawn(from: PersistedBreakerSnapshot | 'fresh' | 'dormant'): Actor<BreakerMachine> {
-    const { config, inspect } = this.#options;
+    const { config, clock, inspect } = this.#options;
     const persisted = from === 'fresh' ? undefined : from === 'dormant' ? this.#dormantSnapshot() : from;
+    const base = clock ?? unrefClock;
+    // The actor's timers: batches are flushed before any timer's transition.
+    const timers: TimerClock = {
+      setTimeout: (fn, timeout) =>
+        base.setTimeout(() => {
+          this.#flush();
+          fn();
+        }, timeout),
+      clearTimeout: (id) => base.clearTimeout(id),
+    };
+    const host = this.#host;
     const actor = createActor(breakerMachine, {
       input: { config },
-      clock: this.#timers,
+      clock: timers,
       ...(inspect === undefined ? {} : { inspect }),
       ...(persisted === undefined ? {} : { snapshot: persisted as unknown as Snapshot<unknown> }),
-      ...this.#placement.actorOptions,
+      ...(host === undefined ? {} : { parent: host.parent, id: this.tool }),
     });
     this.#actor = actor;
-    for (const listener of this.#listeners) listener.off = this.#attach(actor, listener);
+    for (const listener of this.#listeners ?? []) listener.off = this.#attach(actor, listener);
     actor.start();
-    this.#placement.onActor?.(this);
+    host?.adopt(this);
     return actor;
   }
 
@@ -337,14 +343,14 @@ export class Breaker {
   on<K extends keyof BreakerEventMap>(type: K, listener: (event: BreakerEventMap[K]) => void): () => void {
     const entry: Listener = { type, fn: listener as (event: BreakerEmitted) => void };
     if (this.#actor !== undefined) entry.off = this.#attach(this.#actor, entry);
-    this.#listeners.push(entry);
+    (this.#listeners ??= []).push(entry);
     if (type === 'rejected') this.#rejectedListeners++;
     let active = true;
     return () => {
       if (!active) return;
       active = false;
       if (type === 'rejected') this.#rejectedListeners--;
-      this.#listeners = this.#listeners.filter((l) => l !== entry);
+      this.#listeners = this.#listeners?.filter((l) => l !== entry);
       entry.off?.();
     };
   }
@@ -387,7 +393,7 @@ export class Breaker {
     this.#stopped = true;
     const actor = this.#actor;
     if (actor === undefined) return;
-    if (this.#placement.stopActor) this.#placement.stopActor(actor);
+    if (this.#host) this.#host.stopActor(this, actor);
     else actor.stop();
   }
 

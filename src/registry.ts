@@ -5,6 +5,7 @@ import { registryMachine, type RegistryEmitted, type RegistryMachine } from '../
 import {
   Breaker,
   diagnosticsOf,
+  type BreakerHost,
   type BreakerDiagnostics,
   type BreakerEventMap,
   type ExecuteOptions,
@@ -73,6 +74,8 @@ export class Registry {
   readonly #open = new Set<string>();
   readonly #listeners = new Map<string, Set<AnyListener>>();
   readonly #store: RegistryStore | undefined;
+  /** Shared by every breaker: their actors are this registry actor's children. */
+  readonly #host: BreakerHost;
   #saveQueued = false;
   #stopped = false;
 
@@ -85,6 +88,14 @@ export class Registry {
       clock: clock ?? unrefClock,
       ...(inspect === undefined ? {} : { inspect }),
     });
+    this.#host = {
+      parent: this.actor,
+      adopt: (breaker) => this.#adopt(breaker),
+      stopActor: (breaker, actor) => {
+        this.#live.delete(breaker);
+        this.actor.send({ type: 'breaker.stop', tool: breaker.tool as string, breaker: actor });
+      },
+    };
     this.actor.on('recoveryPause', (event) =>
       this.#emit('recoveryPause', { ...event, openTools: [...this.#open] }),
     );
@@ -256,15 +267,10 @@ export class Registry {
   }
 
   #place(tool: string, dormant: BreakerContext | undefined, snapshot: unknown): Breaker {
-    const breaker: Breaker = new Breaker(optionsForTool(this.#options, tool), {
+    const breaker = new Breaker(optionsForTool(this.#options, tool), {
       tool,
       ...(dormant === undefined ? { snapshot } : { dormant }),
-      actorOptions: { parent: this.actor, id: tool },
-      onActor: (b) => this.#adopt(b),
-      stopActor: (actor) => {
-        this.#live.delete(breaker);
-        this.actor.send({ type: 'breaker.stop', tool, breaker: actor });
-      },
+      host: this.#host,
     });
     this.#tools.set(tool, breaker);
     return breaker;

@@ -163,9 +163,11 @@ class BreakerPermit implements Permit {
  * A circuit breaker: an XState actor running `breakerMachine`, and the guarded-call API.
  *
  * The machine is the one source of truth. The runtime only skips sending events the
- * machine would ignore, and batches rejections it would only count (flushed before any
- * other event and whenever state is read), unless an inspector or a `rejected` listener
- * wants to see each one.
+ * machine would ignore, and batches the rejections and the below-threshold failures it would
+ * only count (flushed before any other event, before any timer fires and whenever state is
+ * read), unless an inspector (or, for rejections, a `rejected` listener) wants each one.
+ * Inside a registry a closed breaker may be dormant: no actor, its state a plain context
+ * changed only through the chart's own closed-state functions, until the chart has work.
  */
 export class Breaker {
   /** The registry's tool name, if any. */

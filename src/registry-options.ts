@@ -11,6 +11,10 @@ export type ToolOverride =
 export interface RegistryOptions {
   /** Breaker options of every tool (its `clock` and `inspect` apply to the whole registry). */
   readonly defaults?: BreakerOptions;
+  /** An XState inspection observer for the registry actor and every breaker actor (e.g. the Stately inspector). @default defaults.inspect */
+  readonly inspect?: BreakerOptions['inspect'];
+  /** Timers and time of every breaker (e.g. `SimulatedClock`). @default defaults.clock, else real unref'd timers */
+  readonly clock?: BreakerOptions['clock'];
   /** Per-tool options over the defaults: an exact name wins over a prefix, a longer prefix over a shorter. */
   readonly overrides?: readonly ToolOverride[];
   /** Tools kept before the least recently used closed ones without failures are evicted. @default 10000 */
@@ -53,7 +57,11 @@ export function resolveRegistryOptions(options: RegistryOptions = {}): ResolvedR
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`tripstate: registry options must be an object, got ${String(options)}`);
   }
-  const base = options.defaults ?? {};
+  const base: BreakerOptions = {
+    ...options.defaults,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+  };
   const defaults = resolveBreakerOptions(base);
   const exact = new Map<string, ResolvedBreakerOptions>();
   const prefixes: [string, ResolvedBreakerOptions][] = [];

@@ -147,7 +147,10 @@ export class Registry {
     checkToolName(tool, this.#options.maxToolNameLength);
     if (this.#stopped) throw new Error('tripstate: the registry is stopped');
     if (this.#tools.size >= this.#options.maxTools) this.#evictOne();
-    return this.#place(tool, this.#newToolContext(tool), undefined);
+    const breaker = this.#place(tool, this.#newToolContext(tool), undefined);
+    // An inspector is shown every tool: no dormancy when someone is watching.
+    if (this.#options.defaults.inspect !== undefined) void breaker.actor;
+    return breaker;
   }
 
   /** The tool's state; `closed` for a tool never seen. */

@@ -152,6 +152,24 @@ describe('registry', () => {
     expect(registry.breaker('a').actor._parent).toBe(registry.actor);
   });
 
+  it("shows the registry and every tool's breaker actor to an inspector given at the top level", () => {
+    const seen: { type: string; id: string; parent: string | undefined }[] = [];
+    const registry = createRegistry({
+      ...options,
+      inspect: (event) => {
+        if (event.type !== '@xstate.actor') return;
+        const actor = event.actorRef as unknown as { id: string; _parent?: { id: string } };
+        seen.push({ type: event.type, id: actor.id, parent: actor._parent?.id });
+      },
+    });
+    failTool(registry, 'shell', 2);
+    failTool(registry, 'http_get', 1);
+    expect(seen.map((e) => e.id)).toContain('shell');
+    expect(seen.find((e) => e.id === 'shell')?.parent).toBe(registry.actor.id);
+    expect(seen.find((e) => e.id === 'http_get')?.parent).toBe(registry.actor.id);
+    expect(registry.diagnostics('http_get').failureCount).toBe(1);
+  });
+
   it('validates its options', () => {
     expect(() => createRegistry({ maxTools: 0 })).toThrow(/maxTools must be an integer >= 1, got 0/);
     expect(() => createRegistry({ maxOpenCircuits: 1.5 })).toThrow(RangeError);

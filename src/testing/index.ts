@@ -32,3 +32,26 @@ export { BreakerModelMismatchError, runBreakerPath } from './run.js';
 export type { BreakerPathReport, BreakerPathRunOptions } from './run.js';
 export { edgeKey, machineGraphKeys, testEdgeKey } from './coverage.js';
 export type { MachineGraphKeys } from './coverage.js';
+export {
+  createRegistryTestModel,
+  describeRegistryEvent,
+  describeRegistryPath,
+  dueTimers,
+  serializeRegistryModelSnapshot,
+  toolTimer,
+} from './registry-model.js';
+export type {
+  RegistryModelEmitted,
+  RegistryModelEvent,
+  RegistryModelSnapshot,
+  RegistryModelStep,
+  RegistryTestModel,
+  RegistryTestModelOptions,
+  RegistryTestPath,
+  ToolModel,
+  ToolModelOptions,
+  ToolPresence,
+} from './registry-model.js';
+export { RegistryModelMismatchError, registryTestOptions, runRegistryPath } from './registry-run.js';
+export type { RegistryPathReport, RegistryPathRunOptions } from './registry-run.js';
+export { microstepEdges, registryEdgesTaken, registryGraphKeys } from './registry-coverage.js';

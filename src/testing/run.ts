@@ -8,6 +8,7 @@ import type { BreakerEmitted } from '../../machines/breaker.types.js';
 import type { Breaker, Permit } from '../breaker.js';
 import type { PersistedBreakerSnapshot } from '../snapshot.js';
 import { TestClock } from './clock.js';
+import { equalityCheck, show } from './expect.js';
 import { testEdgeKey } from './coverage.js';
 import {
   BREAKER_TIMER_EVENTS,
@@ -54,13 +55,7 @@ export class BreakerModelMismatchError extends Error {
   override readonly name = 'BreakerModelMismatchError';
 }
 
-const show = (value: unknown): string => JSON.stringify(value);
-
-function expectEqual(what: string, actual: unknown, expected: unknown): void {
-  if (show(actual) !== show(expected)) {
-    throw new BreakerModelMismatchError(`${what}: expected ${show(expected)}, got ${show(actual)}`);
-  }
-}
+const expectEqual = equalityCheck(BreakerModelMismatchError);
 
 /** The breaker's context fields, in the order the machine defines them, from a model context. */
 function breakerContext(context: BreakerModelSnapshot['context']): Record<string, unknown> {

@@ -1,0 +1,67 @@
+/**
+ * The coverage guard of the registry chart: the registry actor, observed while the generated
+ * paths run, visits every state and takes every edge of `toDirectedGraph(registryMachine)`,
+ * and both eventless transitions of the recovery pause, which `toDirectedGraph` leaves out.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registryGraphKeys, runRegistryPath } from '../../src/testing/index.js';
+import { modelPaths, pauseAtOne, pauseAtTwo } from './registry-paths.js';
+
+const graph = registryGraphKeys();
+/** Edges the inspected registry actors took. */
+const inspectedEdges = new Set<string>();
+/** Edges the model predicted, with and without an inspector. */
+const predictedEdges = new Set<string>();
+/** States the registry actors were in, with an inspector and without. */
+const inspectedStates = new Set<string>();
+const batchedStates = new Set<string>();
+
+beforeAll(async () => {
+  let paths = 0;
+  for (const [runs, states] of [
+    [[modelPaths('inspected', { ...pauseAtOne, inspect: true })], inspectedStates],
+    [[modelPaths('batched', { ...pauseAtTwo, cover: 'states' })], batchedStates],
+  ] as const) {
+    for (const { model, paths: modelPaths } of runs) {
+      for (const path of modelPaths) {
+        const report = await runRegistryPath(model, path);
+        for (const edge of report.edges) inspectedEdges.add(edge);
+        for (const state of report.states) states.add(state);
+        for (const step of path.steps)
+          for (const edge of step.state.last.registryEdges) predictedEdges.add(edge);
+        paths++;
+      }
+    }
+  }
+  console.info(
+    `registry coverage: ${paths} paths, ${inspectedStates.size}/${graph.states.size} states, ` +
+      `${inspectedEdges.size}/${graph.edges.size} edges (${graph.eventless.size} eventless)`,
+  );
+});
+
+describe('coverage of registryMachine by the registry actor under the generated paths', () => {
+  it('visits every state node of the machine', () => {
+    expect([...graph.states].filter((state) => !inspectedStates.has(state))).toEqual([]);
+  });
+
+  it('takes every transition edge of the machine, eventless ones included', () => {
+    expect([...graph.edges].filter((edge) => !inspectedEdges.has(edge))).toEqual([]);
+  });
+
+  it('takes no edge the machine does not have, so edges are named alike on both sides', () => {
+    expect([...inspectedEdges].filter((edge) => !graph.edges.has(edge))).toEqual([]);
+  });
+
+  it('enters and leaves the recovery pause only through its two eventless transitions', () => {
+    expect(graph.eventless.size).toBe(2);
+    expect([...graph.eventless].every((edge) => inspectedEdges.has(edge))).toBe(true);
+  });
+
+  it('predicts in the model every edge the registry actor takes', () => {
+    expect([...inspectedEdges].filter((edge) => !predictedEdges.has(edge))).toEqual([]);
+  });
+
+  it('reaches every state of the machine without an inspector too, with dormant tools and batching', () => {
+    expect([...graph.states].filter((state) => !batchedStates.has(state))).toEqual([]);
+  });
+});

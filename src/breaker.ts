@@ -16,7 +16,7 @@ import type {
   BreakerEmitted,
   BreakerState,
 } from '../machines/breaker.types.js';
-import { unrefClock, type TimerClock } from './clock.js';
+import { clockRunningFirst, unrefClock } from './clock.js';
 import { BrokenCircuitError, IsolatedCircuitError } from './errors.js';
 import { resolveBreakerOptions, type BreakerOptions, type ResolvedBreakerOptions } from './options.js';
 import { restoreBreakerSnapshot, type PersistedBreakerSnapshot } from './snapshot.js';
@@ -74,6 +74,8 @@ export interface BreakerHost {
   adopt(breaker: Breaker): void;
   /** Stops the breaker's actor. */
   stopActor(breaker: Breaker, actor: Actor<BreakerMachine>): void;
+  /** The breaker holds a batch that must be flushed (`breaker.flush()`) before any timer fires. */
+  batching(breaker: Breaker): void;
 }
 
 /** How a registry places a breaker. @internal */
@@ -227,20 +229,14 @@ export class Breaker {
   #spawn(from: PersistedBreakerSnapshot | 'fresh' | 'dormant'): Actor<BreakerMachine> {
     const { config, clock, inspect } = this.#options;
     const persisted = from === 'fresh' ? undefined : from === 'dormant' ? this.#dormantSnapshot() : from;
-    const base = clock ?? unrefClock;
-    // The actor's timers: batches are flushed before any timer's transition.
-    const timers: TimerClock = {
-      setTimeout: (fn, timeout) =>
-        base.setTimeout(() => {
-          this.#flush();
-          fn();
-        }, timeout),
-      clearTimeout: (id) => base.clearTimeout(id),
-    };
     const host = this.#host;
+    // The actor's timers: batches are flushed before any timer's transition. A hosted actor
+    // runs on its host's system clock, which flushes every batching breaker of the host.
+    const timers =
+      host === undefined ? clockRunningFirst(clock ?? unrefClock, () => this.#flush()) : undefined;
     const actor = createActor(breakerMachine, {
       input: { config },
-      clock: timers,
+      ...(timers === undefined ? {} : { clock: timers }),
       ...(inspect === undefined ? {} : { inspect }),
       ...(persisted === undefined ? {} : { snapshot: persisted as unknown as Snapshot<unknown> }),
       ...(host === undefined ? {} : { parent: host.parent, id: this.tool }),
@@ -369,6 +365,8 @@ export class Breaker {
 
   /** Ends an isolation: the circuit closes with its failure count cleared. */
   release(): void {
+    // A dormant breaker is closed, where the chart ignores `breaker.release`: nothing to wake.
+    if (this.#actor === undefined) return;
     this.#send({ type: 'breaker.release', at: this.#now() });
   }
 
@@ -427,6 +425,7 @@ export class Breaker {
     const state = stateName(value);
     if (this.#batching && this.#rejectedListeners === 0 && rejectsWithoutChange(state, context, at)) {
       if (this.#pending > 0 && this.#pendingState !== state) this.#flush();
+      if (this.#pending === 0 && this.#pendingFailures === 0) this.#host?.batching(this);
       this.#pending++;
       this.#pendingAt = at;
       this.#pendingState = state as Rejecting;
@@ -480,6 +479,7 @@ export class Breaker {
       if (!countsAsFailure(context.config, category)) return;
       if (this.#batching && !reachesThreshold(context, this.#pendingFailures + 1)) {
         // The chart would only run `recordFailure`: count it here, send it as one event later.
+        if (this.#pending === 0 && this.#pendingFailures === 0) this.#host?.batching(this);
         this.#pendingFailures++;
         this.#pendingFailureCategory = category;
         this.#pendingFailureGeneration = generation;
@@ -525,6 +525,11 @@ export class Breaker {
     if (this.#stopped) return;
     this.#flush();
     this.actor.send(event);
+  }
+
+  /** Sends the batched failures and rejections, if any (a host calls it before its timers fire). @internal */
+  flush(): void {
+    this.#flush();
   }
 
   /** Sends the batched failures and rejections: before any other event, any timer, any read. */

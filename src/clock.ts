@@ -19,3 +19,15 @@ export const unrefClock: TimerClock = {
     globalThis.clearTimeout(id as Parameters<typeof clearTimeout>[0]);
   },
 };
+
+/** `base`'s timers, with `before` run just before each timer's callback. */
+export function clockRunningFirst(base: TimerClock, before: () => void): TimerClock {
+  return {
+    setTimeout: (fn, timeout) =>
+      base.setTimeout(() => {
+        before();
+        fn();
+      }, timeout),
+    clearTimeout: (id) => base.clearTimeout(id),
+  };
+}

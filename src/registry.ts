@@ -11,7 +11,7 @@ import {
   type ExecuteOptions,
   type Permit,
 } from './breaker.js';
-import { unrefClock } from './clock.js';
+import { clockRunningFirst, unrefClock } from './clock.js';
 import { SnapshotError } from './errors.js';
 import {
   optionsForTool,
@@ -72,6 +72,8 @@ export class Registry {
   readonly #tools = new Map<string, Breaker>();
   readonly #live = new Set<Breaker>();
   readonly #open = new Set<string>();
+  /** Breakers that may hold batched failures or rejections. */
+  readonly #batching = new Set<Breaker>();
   readonly #listeners = new Map<string, Set<AnyListener>>();
   readonly #store: RegistryStore | undefined;
   /** Shared by every breaker: their actors are this registry actor's children. */
@@ -85,7 +87,8 @@ export class Registry {
     this.#store = options.store;
     this.actor = createActor(registryMachine, {
       input: { maxOpenCircuits: this.#options.maxOpenCircuits },
-      clock: clock ?? unrefClock,
+      // Every breaker actor's timers run on this system clock: batches are flushed before any fires.
+      clock: clockRunningFirst(clock ?? unrefClock, () => this.#flushBatches()),
       ...(inspect === undefined ? {} : { inspect }),
     });
     this.#host = {
@@ -95,6 +98,7 @@ export class Registry {
         this.#live.delete(breaker);
         this.actor.send({ type: 'breaker.stop', tool: breaker.tool as string, breaker: actor });
       },
+      batching: (breaker) => void this.#batching.add(breaker),
     };
     this.actor.on('recoveryPause', (event) =>
       this.#emit('recoveryPause', { ...event, openTools: [...this.#open] }),
@@ -336,6 +340,14 @@ export class Registry {
       type: 'warning',
       message: `tripstate: ${this.#tools.size} tools and none can be evicted (all open, half-open, isolated or failing); maxTools ${this.#options.maxTools} exceeded`,
     });
+  }
+
+  /** Sends every breaker's batched failures and rejections to its actor. */
+  #flushBatches(): void {
+    if (this.#batching.size === 0) return;
+    const batching = [...this.#batching];
+    this.#batching.clear();
+    for (const breaker of batching) breaker.flush();
   }
 
   #emit<K extends keyof RegistryEventMap>(type: K, event: RegistryEventMap[K]): void {

@@ -447,9 +447,7 @@ function eventsFor(
       for (const category of categories) events.push({ type: 'call.failed', tool, category });
     }
     events.push({ type: 'breaker.reset', tool }, { type: 'breaker.isolate', tool });
-    // A release of a known, dormant tool wakes its breaker (test/model/registry.regressions.test.ts).
-    if (t.presence !== 'dormant') events.push({ type: 'breaker.release', tool });
-    events.push({ type: 'registry.reset', tool });
+    events.push({ type: 'breaker.release', tool }, { type: 'registry.reset', tool });
   }
   events.push({ type: 'registry.resetAll' });
   if (dueTimers(snapshot) !== null) events.push({ type: 'clock.advance' });

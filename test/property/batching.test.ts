@@ -1,10 +1,8 @@
 /**
  * Rejections the runtime batches must read, once flushed, as they would have one by one,
- * even when a timer changes the state before the batch is flushed.
- *
- * Known bug, not fixed yet (hence `it.fails`): a timer's transition reaches the actor without
- * going through the runtime's `#send`, so pending rejections are not flushed before it; they
- * are flushed later, against the new state's context and after its events.
+ * even when a timer changes the state before the batch is flushed. A timer's transition
+ * reaches the actor without going through the runtime's sends, so the actor's clock
+ * flushes pending batches before every timer fires.
  */
 import { describe, expect, it } from 'vitest';
 import { createBreaker, type BreakerEmitted } from '../../src/index.js';

@@ -16,6 +16,7 @@ import type {
   BreakerEmitted,
   BreakerState,
 } from '../machines/breaker.types.js';
+import { abortCategory } from './classify.js';
 import { clockRunningFirst, unrefClock } from './clock.js';
 import { BrokenCircuitError, IsolatedCircuitError } from './errors.js';
 import { resolveBreakerOptions, type BreakerOptions, type ResolvedBreakerOptions } from './options.js';
@@ -98,15 +99,6 @@ type Listener = {
 export function stateName(value: BreakerSnapshot['value']): BreakerState {
   if (typeof value === 'string') return value;
   return 'open' in value ? 'open' : 'halfOpen';
-}
-
-function abortCategory(signal: AbortSignal): ErrorCategory {
-  const reason: unknown = signal.reason;
-  return typeof reason === 'object' &&
-    reason !== null &&
-    (reason as { name?: unknown }).name === 'TimeoutError'
-    ? 'timeout'
-    : 'cancelled';
 }
 
 /** The diagnostics of a breaker in `state` with `context`, read at time `now`. */
@@ -514,7 +506,7 @@ export class Breaker {
 
   #retryAfter(error: unknown): number | undefined {
     try {
-      const ms = this.#options.retryAfter(error);
+      const ms = this.#options.retryAfter(error, this.#now());
       return typeof ms === 'number' && ms > 0 && Number.isFinite(ms) ? ms : undefined;
     } catch {
       return undefined;

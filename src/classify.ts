@@ -126,6 +126,8 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, MAX_DELAY_MS);
+  // An HTTP date names its day or month; `Date.parse` alone would read "1.5" or "-5" as dates.
+  if (!/[a-z]{3}/i.test(text)) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.min(Math.max(0, date - now), MAX_DELAY_MS);
@@ -147,4 +149,14 @@ export function retryAfterFromError(error: unknown, now = Date.now()): number | 
     current = read(current, 'cause') ?? read(current, 'lastError');
   }
   return undefined;
+}
+
+/** The category of a call that failed after its caller's signal aborted: `timeout` for a `TimeoutError` reason, else `cancelled`. */
+export function abortCategory(signal: AbortSignal): ErrorCategory {
+  const reason: unknown = signal.reason;
+  return typeof reason === 'object' &&
+    reason !== null &&
+    (reason as { name?: unknown }).name === 'TimeoutError'
+    ? 'timeout'
+    : 'cancelled';
 }

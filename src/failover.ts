@@ -77,8 +77,9 @@ export function isNoProviderAvailableError(error: unknown): error is NoProviderA
  * of that name, and resolves with the first success. A provider whose circuit is open is
  * skipped without being called; each call's outcome is recorded by the registry (so a
  * failing primary opens and stops being tried until its backoff ends). Throws a
- * `NoProviderAvailableError` naming every provider and why when none answers, or the
- * caller's abort reason once `options.signal` aborts.
+ * `NoProviderAvailableError` naming every provider and why when none answers. Once
+ * `options.signal` aborts no further provider is tried: it throws what the aborted call threw
+ * (or the abort reason, when the signal aborted between two providers).
  *
  * @example
  * const text = await firstAvailable(registry, ['llm:openai', 'llm:anthropic'], (provider, signal) =>

@@ -31,8 +31,12 @@ export interface BreakerOptions {
   readonly tripOn?: readonly ErrorCategory[];
   /** Maps a thrown value to a category. Must not throw (a throw counts as `execution_error`). @default classifyError */
   readonly classify?: (error: unknown) => ErrorCategory;
-  /** Milliseconds the dependency asked to wait (Retry-After), or undefined. @default retryAfterFromError */
-  readonly retryAfter?: (error: unknown) => number | undefined;
+  /**
+   * Milliseconds the dependency asked to wait (Retry-After), or undefined; `now` is the
+   * breaker's clock in epoch milliseconds (for an HTTP-date Retry-After). Read on the failure
+   * that opens or reopens the circuit. @default retryAfterFromError
+   */
+  readonly retryAfter?: (error: unknown, now: number) => number | undefined;
   /** Timers and time; timers are unref'd so they never keep a Node process alive. @default real time */
   readonly clock?: BreakerClock;
   /** An XState inspection observer passed to `createActor` (e.g. from `@statelyai/inspect`). */
@@ -43,7 +47,7 @@ export interface BreakerOptions {
 export interface ResolvedBreakerOptions {
   readonly config: BreakerConfig;
   readonly classify: (error: unknown) => ErrorCategory;
-  readonly retryAfter: (error: unknown) => number | undefined;
+  readonly retryAfter: (error: unknown, now: number) => number | undefined;
   readonly clock: BreakerClock | undefined;
   readonly inspect: BreakerOptions['inspect'];
 }

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SimulatedClock } from 'xstate';
 import {
   BrokenCircuitError,
   IsolatedCircuitError,
@@ -254,6 +255,22 @@ describe('backoff', () => {
     vi.advanceTimersByTime(29_999);
     expect(breaker.state).toBe('open');
     vi.advanceTimersByTime(1);
+    expect(breaker.state).toBe('halfOpen');
+  });
+
+  it('reads an HTTP-date Retry-After against the breaker clock, not the wall clock', async () => {
+    const clock = new SimulatedClock();
+    clock.set(Date.parse('Mon, 23 Nov 2026 12:00:00 GMT'));
+    const breaker = createBreaker({ failureThreshold: 1, minBackoffMs: 1_000, clock });
+    const unavailable = Object.assign(new Error('down for maintenance'), {
+      status: 503,
+      headers: { 'retry-after': 'Mon, 23 Nov 2026 12:01:00 GMT' },
+    });
+    await breaker.execute(() => Promise.reject(unavailable)).catch(() => undefined);
+    expect(breaker.diagnostics()).toMatchObject({ state: 'open', remainingBackoffMs: 60_000 });
+    clock.increment(59_999);
+    expect(breaker.state).toBe('open');
+    clock.increment(1);
     expect(breaker.state).toBe('halfOpen');
   });
 });

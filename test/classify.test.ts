@@ -84,6 +84,14 @@ describe('Retry-After', () => {
     expect(parseRetryAfter('soon', now)).toBeUndefined();
   });
 
+  it('refuses values that are neither whole seconds nor an HTTP date', () => {
+    const now = Date.parse('Mon, 23 Nov 2026 12:00:00 GMT');
+    for (const value of ['1.5', '-5', '', '  ', '1e3', '0x10', 'NaN', '12:00'])
+      expect(parseRetryAfter(value, now), value).toBeUndefined();
+    expect(parseRetryAfter(-1, now)).toBeUndefined();
+    expect(parseRetryAfter(Number.NaN, now)).toBeUndefined();
+  });
+
   it('reads the header of a 429 or 503 only, from Headers or a plain record', () => {
     const now = 0;
     expect(

@@ -4,6 +4,7 @@
  */
 import type { ErrorCategory } from '../../machines/categories.js';
 import type { Permit } from '../breaker.js';
+import { abortCategory } from '../classify.js';
 import type { Registry } from '../registry.js';
 
 /** The part of a `Registry` the adapters use. */
@@ -49,9 +50,10 @@ export function isToolDisabledResult(value: unknown): value is ToolDisabledResul
 }
 
 /**
- * Reports a thrown value on a permit: `cancelled` when the caller's signal aborted (as
- * `Breaker.execute` does), else the category `categorize` names, else the value itself,
- * which the registry classifies (its `classify` and `retryAfter` options).
+ * Reports a thrown value on a permit, which always settles: as `Breaker.execute` does,
+ * `cancelled` (or `timeout` for a `TimeoutError` reason) when the caller's signal aborted;
+ * else the category `categorize` names; else (also when `categorize` throws) the value
+ * itself, which the registry classifies (its `classify` and `retryAfter` options).
  */
 export function reportFailure(
   permit: Permit,
@@ -59,6 +61,15 @@ export function reportFailure(
   signal: AbortSignal | undefined,
   categorize?: (error: unknown) => ErrorCategory | undefined,
 ): void {
-  if (signal?.aborted === true) permit.failure('cancelled');
-  else permit.failure(categorize?.(error) ?? error);
+  if (signal?.aborted === true) {
+    permit.failure(abortCategory(signal));
+    return;
+  }
+  let category: ErrorCategory | undefined;
+  try {
+    category = categorize?.(error);
+  } catch {
+    category = undefined;
+  }
+  permit.failure(category ?? error);
 }

@@ -192,6 +192,26 @@ describe('withBreakers (Vercel AI SDK)', () => {
     expect(registry.diagnostics('slow').failureCount).toBe(0);
   });
 
+  it('counts a failure after the abort signal timed out as a timeout, as Breaker.execute does', async () => {
+    const { registry } = setup(async () => 'x');
+    const controller = new AbortController();
+    const tools = withBreakers(
+      {
+        slow: tool({
+          inputSchema: z.object({}),
+          execute: async (): Promise<string> => {
+            controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+            throw econnreset();
+          },
+        }),
+      },
+      registry,
+    );
+    const run = tools.slow.execute?.({}, { toolCallId: '1', messages: [], abortSignal: controller.signal });
+    await expect(run).rejects.toThrow('socket hang up');
+    expect(registry.diagnostics('slow')).toMatchObject({ failureCount: 1, lastErrorCategory: 'timeout' });
+  });
+
   it('guards streaming tools: preliminary outputs flow, the outcome is recorded at the end', async () => {
     const { registry } = setup(async () => 'x');
     const tools = withBreakers(

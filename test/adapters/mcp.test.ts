@@ -103,6 +103,20 @@ describe('withMcpBreakers (Model Context Protocol)', () => {
     expect(registry.state('flaky')).toBe('closed');
   });
 
+  it('settles the probe when a custom classify throws, so the circuit is never stuck half-open', async () => {
+    const { client, registry, clock } = await connect();
+    const guarded = withMcpBreakers(client, registry, {
+      classify: () => {
+        throw new Error('classifier bug');
+      },
+    });
+    await guarded.callTool({ name: 'flaky' });
+    await guarded.callTool({ name: 'flaky' });
+    clock.increment(10_000);
+    await guarded.callTool({ name: 'flaky' });
+    expect(registry.diagnostics('flaky')).toMatchObject({ state: 'open', probesInFlight: 0, openCount: 2 });
+  });
+
   it('throws the BrokenCircuitError with rejection: "throw"', async () => {
     const { client, registry } = await connect();
     const guarded = withMcpBreakers(client, registry, { rejection: 'throw' });

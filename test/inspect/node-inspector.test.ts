@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { createBreaker, createRegistry } from '../../src/index.js';
 import { createNodeInspector, type NodeInspector } from '../../src/inspect/index.js';
@@ -127,6 +127,56 @@ describe('createNodeInspector', () => {
 
     await server.waitFor((m) => m.type === '@xstate.event' && m.event?.type === 'call.failed');
     expect(server.messages.filter(isActor('breaker'))).toHaveLength(1);
+  });
+});
+
+describe('createNodeInspector stop()', () => {
+  it('connects and sends what was queued when stopped before the socket opened', async () => {
+    const server = await startInspectionServer();
+    cleanups.push(() => server.close());
+    const inspector = createNodeInspector({ url: server.url });
+    const registry = createRegistry({ defaults: { failureThreshold: 1, inspect: inspector.inspect } });
+    for (const tool of ['shell', 'http']) registry.tryAcquire(tool)?.failure('network');
+    registry.tryAcquire('search')?.success();
+    expect(inspector.connected).toBe(false);
+
+    registry.stop();
+    await inspector.stop();
+
+    expect(server.messages.filter(isActor('registry'))).toHaveLength(1);
+    expect(server.messages.some((m) => m.type === '@xstate.event' && m.event?.type === 'breaker.opened')).toBe(
+      true,
+    );
+    expect(inspector.connected).toBe(false);
+  });
+
+  it('resolves at once when nothing listens, dropping what was queued', async () => {
+    const inspector = createNodeInspector({ url: `ws://127.0.0.1:${await freePort()}`, stopTimeoutMs: 60_000 });
+    const breaker = createBreaker({ failureThreshold: 1, inspect: inspector.inspect });
+    breaker.tryAcquire()?.failure('network');
+    breaker.stop();
+    const started = performance.now();
+    await inspector.stop();
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('gives up after stopTimeoutMs when the connection neither opens nor fails', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    cleanups.push(() => vi.useRealTimers());
+    const silent = createServer(() => undefined); // accepts TCP, never answers the upgrade
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => silent.close(resolve)));
+    const { port } = silent.address() as { port: number };
+    const inspector = createNodeInspector({ url: `ws://127.0.0.1:${port}`, stopTimeoutMs: 1_000 });
+    const breaker = createBreaker({ inspect: inspector.inspect });
+    breaker.stop();
+    let done = false;
+    const stopping = inspector.stop().then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await stopping;
+    expect(done).toBe(true);
   });
 });
 

@@ -151,10 +151,7 @@ export class Registry {
     checkToolName(tool, this.#options.maxToolNameLength);
     if (this.#stopped) throw new Error('tripstate: the registry is stopped');
     if (this.#tools.size >= this.#options.maxTools) this.#evictOne();
-    const breaker = this.#place(tool, this.#newToolContext(tool), undefined);
-    // An inspector is shown every tool: no dormancy when someone is watching.
-    if (this.#options.defaults.inspect !== undefined) void breaker.actor;
-    return breaker;
+    return this.#place(tool, this.#newToolContext(tool), undefined);
   }
 
   /** The tool's state; `closed` for a tool never seen. */
@@ -280,6 +277,8 @@ export class Registry {
       host: this.#host,
     });
     this.#tools.set(tool, breaker);
+    // An inspector is shown every tool, new or restored: no dormancy when someone is watching.
+    if (this.#options.defaults.inspect !== undefined) void breaker.actor;
     return breaker;
   }
 

@@ -170,6 +170,24 @@ describe('registry', () => {
     expect(registry.diagnostics('http_get').failureCount).toBe(1);
   });
 
+  it('shows every restored tool, closed ones included, to an inspector', () => {
+    const before = createRegistry(options);
+    failTool(before, 'shell', 2);
+    failTool(before, 'http_get', 1);
+    void before.tryAcquire('read_file');
+    const seen: string[] = [];
+    const registry = createRegistry({
+      ...options,
+      snapshot: before.getPersistedSnapshot(),
+      inspect: (event) => {
+        if (event.type === '@xstate.actor') seen.push(event.actorRef.id);
+      },
+    });
+    expect(seen).toEqual(expect.arrayContaining(['shell', 'http_get', 'read_file']));
+    expect(registry.diagnostics('http_get').failureCount).toBe(1);
+    expect(registry.state('shell')).toBe('open');
+  });
+
   it('validates its options', () => {
     expect(() => createRegistry({ maxTools: 0 })).toThrow(/maxTools must be an integer >= 1, got 0/);
     expect(() => createRegistry({ maxOpenCircuits: 1.5 })).toThrow(RangeError);

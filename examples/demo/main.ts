@@ -21,24 +21,17 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 const seed = Number(values.seed);
+if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(seed)) {
+  console.error(`demo: --seed must be a whole number, got ${JSON.stringify(values.seed)}`);
+  process.exit(2);
+}
 const session = createSession(seed);
 const view = new LiveView(session);
 const tty = process.stdout.isTTY === true;
 const frameMs = tty && !values.fast ? (values.dashboard ? 150 : 45) : 0;
 
-type Dashboard = { url?: string; close?: () => unknown } | string;
-let dashboard: Dashboard | undefined;
-if (values.dashboard) {
-  const serve = (session.registry as unknown as { serveDashboard?: (o: { port: number }) => unknown })
-    .serveDashboard;
-  if (typeof serve === 'function') {
-    dashboard = (await serve.call(session.registry, { port: 0 })) as Dashboard;
-    const url = typeof dashboard === 'string' ? dashboard : dashboard?.url;
-    console.log(`dashboard: ${url ?? '(serving; no URL reported)'}`);
-  } else {
-    console.log('dashboard: unavailable (this build of tripstate has no registry.serveDashboard)');
-  }
-}
+const dashboard = values.dashboard ? await session.registry.serveDashboard({ port: 0 }) : undefined;
+if (dashboard) console.log(`dashboard: ${dashboard.url}`);
 
 console.log(`tripstate demo: ${SESSION_MS / 1000} s of simulated agent session, seed ${seed}\n`);
 const restore = view.begin();
@@ -61,9 +54,9 @@ console.log(
   `\nsummary after ${SESSION_MS / 1000} s simulated (${((performance.now() - started) / 1000).toFixed(1)} s real):\n`,
 );
 for (const line of table(summarize(session), tty)) console.log(line);
-if (typeof dashboard === 'object' && typeof dashboard.close === 'function') {
+if (dashboard) {
   if (tty) {
-    console.log(`\ndashboard still at ${dashboard.url ?? 'its address'}; Ctrl-C to exit`);
+    console.log(`\ndashboard still at ${dashboard.url}; Ctrl-C to exit`);
     await new Promise((resolve) => process.once('SIGINT', resolve));
   }
   await dashboard.close();

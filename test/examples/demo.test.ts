@@ -6,15 +6,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
 
-/** Runs the demo as `npm run demo` does, with stdout a pipe (not a TTY). */
-async function demo(...args: string[]): Promise<{ stdout: string; ms: number }> {
-  const started = performance.now();
+/** Runs the demo as `npm run demo` does, with stdout a pipe (not a TTY); the issue's 30 s bound kills it. */
+async function demo(...args: string[]): Promise<{ stdout: string }> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/demo/main.ts', ...args], {
     cwd: root,
     timeout: 30_000,
     env: { ...process.env, FORCE_COLOR: '0' },
   });
-  return { stdout, ms: performance.now() - started };
+  return { stdout };
 }
 
 interface Row {
@@ -51,15 +50,14 @@ function summary(stdout: string): Map<string, Row> {
 }
 
 describe('npm run demo (non-TTY)', () => {
-  let output: { stdout: string; ms: number };
+  let output: { stdout: string };
   let rows: Map<string, Row>;
   beforeAll(async () => {
     output = await demo();
     rows = summary(output.stdout);
   }, 40_000);
 
-  it('runs to completion well under 30 s, with plain lines and no ANSI codes', () => {
-    expect(output.ms).toBeLessThan(30_000);
+  it('runs to completion (within the 30 s the child process is given), with plain lines and no ANSI codes', () => {
     expect(output.stdout).toContain('summary after 180 s simulated');
     expect(output.stdout).not.toContain('\x1b[');
     expect(output.stdout).toMatch(/^\[\s+\d+\.\ds\] \S+\s+opened \(threshold/m);
@@ -118,8 +116,32 @@ describe('npm run demo (non-TTY)', () => {
     expect(table(again.stdout)).toBe(table(output.stdout));
   }, 40_000);
 
-  it('says whether the dashboard is available with --dashboard', async () => {
+  it('serves the local dashboard on the loopback with --dashboard and still ends the run', async () => {
     const { stdout } = await demo('--dashboard');
-    expect(stdout).toMatch(/^dashboard: (http:\/\/\S+|unavailable .*)$/m);
+    expect(stdout).toMatch(/^dashboard: http:\/\/127\.0\.0\.1:\d+\/$/m);
+    expect(stdout).toContain('summary after 180 s simulated');
+  }, 40_000);
+
+  it('refuses a seed that is not a whole number', async () => {
+    await expect(demo('--seed', 'abc')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--seed must be a whole number, got "abc"'),
+    });
+  });
+});
+
+describe('npm run demo on a terminal', () => {
+  it('redraws the live table in place and ends with the summary', async () => {
+    // `script` (util-linux) gives the demo a pseudo-terminal as stdout.
+    const command = `${process.execPath} --import tsx examples/demo/main.ts --fast`;
+    const { stdout } = await run('script', ['-qefc', command, '/dev/null'], {
+      cwd: root,
+      timeout: 30_000,
+      env: { ...process.env, FORCE_COLOR: '0', TERM: 'xterm' },
+    });
+    // Back up over the lines drawn and clear them (ESC [ n F, ESC [ J): the table is redrawn in place.
+    expect(stdout).toMatch(new RegExp(String.raw`\u001b\[\d+F\u001b\[J`));
+    expect(stdout).toContain('summary after 180 s simulated');
+    expect(stdout).toMatch(/llm:fallback\s+\S*closed/);
   }, 40_000);
 });

@@ -180,7 +180,7 @@ describe('registry', () => {
       ...options,
       snapshot: before.getPersistedSnapshot(),
       inspect: (event) => {
-        if (event.type === '@xstate.actor') seen.push(event.actorRef.id);
+        if (event.type === '@xstate.actor') seen.push((event.actorRef as unknown as { id: string }).id);
       },
     });
     expect(seen).toEqual(expect.arrayContaining(['shell', 'http_get', 'read_file']));

@@ -1,19 +1,31 @@
 /**
- * A user's own XState v5 agent loop that embeds tripstate's breaker statechart: it spawns one
- * `breakerMachine` actor per tool, sends each tool outcome to that tool's breaker
- * (`call.succeeded` / `call.failed` with the generation the call was admitted in), and
- * reacts to the breakers' emitted `opened` / `halfOpened` / `closed` events by steering the
- * "model" away from a broken tool (to its fallback) until the breaker lets a probe through.
+ * A user's own XState v5 agent loop that embeds tripstate's statecharts: it spawns one
+ * `breakerMachine` actor per tool and one `registryMachine` actor for all of them. It sends
+ * each tool outcome to that tool's breaker (`call.succeeded` / `call.failed` with the
+ * generation the call was admitted in), reacts to the breakers' emitted `opened` /
+ * `halfOpened` / `closed` events by steering the "model" away from a broken tool (to its
+ * fallback) until the breaker lets a probe through, and tells the registry which circuits
+ * are open (`breaker.opened` / `breaker.recovered`). When the registry enters its recovery
+ * pause (too many tools open at once) the agent stops calling tools until it resumes.
  *
  *   deciding ──▶ calling (callTool) ──▶ thinking ──(after thinkTime)──▶ deciding … ──▶ done
+ *   deciding ──(registry paused)──▶ paused ──(registry resumed)──▶ deciding
  */
 import { assign, enqueueActions, setup, type ActorRefFrom } from 'xstate';
-import { breakerMachine, resolveBreakerConfig, type BreakerOptions } from '../../src/index.js';
+import {
+  breakerMachine,
+  registryMachine,
+  resolveBreakerConfig,
+  type BreakerOptions,
+} from '../../src/index.js';
 import {
   callTool,
   watchBreaker,
+  watchRegistry,
   type BreakerNews,
   type BreakerRef,
+  type RegistryNews,
+  type RegistryRef,
   type ToolFn,
   type ToolOutcome,
 } from './tool-actors.js';
@@ -35,6 +47,8 @@ export interface AgentInput {
   readonly breaker?: BreakerOptions;
   /** Milliseconds between two model steps. @default 1000 */
   readonly thinkTimeMs?: number;
+  /** Open circuits at which the registry pauses the agent; null: never. @default null */
+  readonly maxOpenCircuits?: number | null;
 }
 
 export interface AgentContext {
@@ -43,15 +57,20 @@ export interface AgentContext {
   readonly now: () => number;
   readonly thinkTimeMs: number;
   readonly breakers: Readonly<Record<string, BreakerRef>>;
+  readonly registry: RegistryRef;
   /** Tools the agent avoids because their breaker opened. */
   readonly avoided: readonly string[];
+  /** Tools the registry was told are open. */
+  readonly openTools: readonly string[];
+  /** True while the registry is in its recovery pause. */
+  readonly paused: boolean;
   readonly step: number;
   readonly current: { readonly tool: string; readonly args: Record<string, unknown> } | null;
   /** What happened, one line per fact, for the user (and the test). */
   readonly log: readonly string[];
 }
 
-type AgentEvent = BreakerNews;
+type AgentEvent = BreakerNews | RegistryNews;
 
 const line = (context: AgentContext, text: string): readonly string[] => [
   ...context.log,
@@ -64,9 +83,10 @@ export const agentMachine = setup({
     events: {} as AgentEvent,
     input: {} as AgentInput,
   },
-  actors: { breaker: breakerMachine, callTool, watchBreaker },
+  actors: { breaker: breakerMachine, registry: registryMachine, callTool, watchBreaker, watchRegistry },
   guards: {
     isPlanDone: ({ context }) => context.step >= context.plan.length,
+    isPaused: ({ context }) => context.paused,
   },
   delays: {
     thinkTime: ({ context }) => context.thinkTimeMs,
@@ -123,6 +143,32 @@ export const agentMachine = setup({
         log: line(context, `breaker ${e.tool} ${why}`),
       };
     }),
+    /** The registry counts open circuits: an opening once, a recovery (half-open or closed) once. */
+    tellRegistry: enqueueActions(({ context, event, enqueue }) => {
+      const e = event as BreakerNews;
+      const open = e.type === 'tool.opened';
+      if (open === context.openTools.includes(e.tool)) return;
+      enqueue.sendTo(context.registry, { type: open ? 'breaker.opened' : 'breaker.recovered', tool: e.tool });
+      enqueue.assign({
+        openTools: open ? [...context.openTools, e.tool] : context.openTools.filter((t) => t !== e.tool),
+      });
+    }),
+    countBreakers: enqueueActions(({ context, enqueue }) => {
+      for (const tool of Object.keys(context.breakers)) {
+        enqueue.sendTo(context.registry, { type: 'breaker.spawned', tool });
+      }
+    }),
+    pause: assign(({ context, event }) => {
+      const e = event as Extract<AgentEvent, { type: 'registry.paused' }>;
+      return {
+        paused: true,
+        log: line(context, `recovery pause: open circuits ${e.openCircuits} (limit ${e.limit})`),
+      };
+    }),
+    resume: assign(({ context, event }) => {
+      const e = event as Extract<AgentEvent, { type: 'registry.resumed' }>;
+      return { paused: false, log: line(context, `recovery pause over: open circuits ${e.openCircuits}`) };
+    }),
   },
 }).createMachine({
   id: 'agent',
@@ -134,30 +180,45 @@ export const agentMachine = setup({
       spawn('watchBreaker', { id: `watch.${tool}`, input: { tool, breaker } });
       breakers[tool] = breaker;
     }
+    const registry = spawn('registry', {
+      id: 'registry',
+      input: { maxOpenCircuits: input.maxOpenCircuits ?? null },
+    });
+    spawn('watchRegistry', { id: 'watch.registry', input: { registry } });
     return {
       tools: input.tools,
       plan: input.plan,
       now: input.now,
       thinkTimeMs: input.thinkTimeMs ?? 1000,
       breakers,
+      registry,
       avoided: [],
+      openTools: [],
+      paused: false,
       step: 0,
       current: null,
       log: [],
     };
   },
+  entry: 'countBreakers',
   on: {
-    'tool.opened': { actions: 'avoidTool' },
-    'tool.halfOpened': { actions: 'retryTool' },
-    'tool.closed': { actions: 'retryTool' },
+    'tool.opened': { actions: ['avoidTool', 'tellRegistry'] },
+    'tool.halfOpened': { actions: ['retryTool', 'tellRegistry'] },
+    'tool.closed': { actions: ['retryTool', 'tellRegistry'] },
+    'registry.paused': { actions: 'pause' },
+    'registry.resumed': { actions: 'resume' },
   },
   initial: 'deciding',
   states: {
     deciding: {
       always: [
         { guard: 'isPlanDone', target: 'done' },
+        { guard: 'isPaused', target: 'paused' },
         { target: 'calling', actions: 'chooseTool' },
       ],
+    },
+    paused: {
+      on: { 'registry.resumed': { target: 'deciding', actions: 'resume' } },
     },
     calling: {
       invoke: {

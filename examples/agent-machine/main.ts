@@ -12,6 +12,7 @@ const actor = createActor(agentMachine, {
   input: {
     now: () => clock.now(),
     breaker: { failureThreshold: 3, minBackoffMs: 5_000 },
+    maxOpenCircuits: 2,
     tools: {
       search: async () => {
         if (++searchCalls <= 3) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });

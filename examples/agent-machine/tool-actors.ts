@@ -1,9 +1,10 @@
 /**
- * The two actors the agent machine uses for its tools: one call (admission, then the tool),
- * and a watcher that turns a breaker's emitted events into events for the agent.
+ * The actors the agent machine uses for its tools: one call (admission, then the tool), a
+ * watcher that turns a breaker's emitted events into events for the agent, and one that does
+ * the same for the registry's recovery pause.
  */
 import { fromCallback, fromPromise, type ActorRefFrom, type AnyActorRef, type EventObject } from 'xstate';
-import type { breakerMachine } from '../../src/index.js';
+import type { breakerMachine, registryMachine } from '../../src/index.js';
 import {
   classifyError,
   retryAfterFromError,
@@ -13,6 +14,9 @@ import {
 
 /** A breaker actor spawned by the agent. */
 export type BreakerRef = ActorRefFrom<typeof breakerMachine>;
+
+/** The registry actor spawned by the agent. */
+export type RegistryRef = ActorRefFrom<typeof registryMachine>;
 
 /** A tool: arguments in, text out; throws on failure. */
 export type ToolFn = (args: Record<string, unknown>) => Promise<string>;
@@ -107,3 +111,23 @@ export const watchBreaker = fromCallback<
   ];
   return () => subscriptions.forEach((s) => s.unsubscribe());
 });
+
+/** Events the registry watcher sends to the agent. */
+export type RegistryNews =
+  | { readonly type: 'registry.paused'; readonly openCircuits: number; readonly limit: number }
+  | { readonly type: 'registry.resumed'; readonly openCircuits: number };
+
+/** Forwards the registry's `recoveryPause` and `recoveryResumed` emitted events to the agent. */
+export const watchRegistry = fromCallback<EventObject, { readonly registry: RegistryRef }>(
+  ({ input, sendBack }) => {
+    const { registry } = input;
+    const news = (event: RegistryNews): void => sendBack(event);
+    const subscriptions = [
+      registry.on('recoveryPause', (e) =>
+        news({ type: 'registry.paused', openCircuits: e.openCircuits, limit: e.limit }),
+      ),
+      registry.on('recoveryResumed', (e) => news({ type: 'registry.resumed', openCircuits: e.openCircuits })),
+    ];
+    return () => subscriptions.forEach((s) => s.unsubscribe());
+  },
+);

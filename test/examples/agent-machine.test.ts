@@ -6,11 +6,17 @@ import type { ToolFn } from '../../examples/agent-machine/tool-actors.js';
 const econnreset = (): Error => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 
 /** Runs the agent on simulated time: settles promises, then moves the clock a step. */
-async function run(tools: Record<string, ToolFn>, plan: readonly PlannedCall[]) {
+async function run(tools: Record<string, ToolFn>, plan: readonly PlannedCall[], maxOpenCircuits?: number) {
   const clock = new SimulatedClock();
   const actor = createActor(agentMachine, {
     clock,
-    input: { tools, plan, now: () => clock.now(), breaker: { failureThreshold: 3, minBackoffMs: 5_000 } },
+    input: {
+      tools,
+      plan,
+      now: () => clock.now(),
+      breaker: { failureThreshold: 3, minBackoffMs: 5_000 },
+      ...(maxOpenCircuits === undefined ? {} : { maxOpenCircuits }),
+    },
   });
   actor.start();
   for (let i = 0; i < 1_000 && actor.getSnapshot().status !== 'done'; i++) {
@@ -102,5 +108,37 @@ describe('an XState agent machine embedding breakerMachine actors', () => {
       value: 'closed',
       context: { failureCount: 0, openCount: 0 },
     });
+  });
+
+  it('spawns a registryMachine actor that counts its breakers and pauses the agent while too many are open', async () => {
+    const calls = { search: 0, fetch: 0 };
+    const tools: Record<string, ToolFn> = {
+      search: async () => {
+        if (++calls.search <= 3) throw econnreset();
+        return 'live results';
+      },
+      fetch: async () => {
+        if (++calls.fetch <= 3) throw Object.assign(new Error('unavailable'), { status: 503 });
+        return 'page';
+      },
+    };
+    const alternating = Array.from({ length: 10 }, (_, i) => ({ tool: i % 2 === 0 ? 'search' : 'fetch' }));
+    const { snapshot } = await run(tools, alternating, 2);
+    const log = snapshot.context.log.map((l) => l.replace(/^t=\s*\d+ /, ''));
+
+    const paused = log.indexOf('recovery pause: open circuits 2 (limit 2)');
+    const resumed = log.indexOf('recovery pause over: open circuits 1');
+    expect(paused).toBeGreaterThan(log.indexOf('breaker fetch opened (threshold), backoff 5000 ms'));
+    expect(resumed).toBeGreaterThan(paused);
+    // While paused the agent called no tool: only breaker news until the pause ended.
+    expect(log.slice(paused + 1, resumed).every((l) => l.startsWith('breaker '))).toBe(true);
+    expect(log).toContain('breaker search closed (probeSucceeded)');
+    expect(log).toContain('breaker fetch closed (probeSucceeded)');
+    expect(log.filter((l) => l.endsWith('rejected by its breaker'))).toEqual([]);
+
+    const registry = snapshot.context.registry.getSnapshot();
+    expect(snapshot.children.registry).toBe(snapshot.context.registry);
+    expect(registry.value).toBe('running');
+    expect(registry.context).toEqual({ openCircuits: 0, liveBreakers: 2, maxOpenCircuits: 2 });
   });
 });

@@ -95,6 +95,13 @@ type Listener = {
   off?: () => void;
 };
 
+/** What settles one `execute` admitted in `generation` without a signal. */
+interface CallHandlers {
+  readonly generation: number;
+  readonly succeeded: <V>(value: V) => V;
+  readonly failed: (error: unknown) => never;
+}
+
 /** The public name of a state value. */
 export function stateName(value: BreakerSnapshot['value']): BreakerState {
   if (typeof value === 'string') return value;
@@ -186,6 +193,8 @@ export class Breaker {
   #pendingFailures = 0;
   #pendingFailureCategory: ErrorCategory = 'execution_error';
   #pendingFailureGeneration = 0;
+  /** Settle handlers for calls without a signal, made once per generation on the first `execute`. */
+  #handlers: CallHandlers | undefined;
 
   constructor(options: BreakerOptions | ResolvedBreakerOptions = {}, placement: ActorPlacement = {}) {
     this.#options = 'config' in options ? options : resolveBreakerOptions(options);
@@ -283,6 +292,12 @@ export class Breaker {
       return Promise.reject(error);
     }
     // One `then` on the callee's own promise: no async wrapper, no extra promise per call.
+    if (signal === undefined) {
+      // Without a signal the handlers depend on the generation alone: shared, not made per call.
+      let handlers = this.#handlers;
+      if (handlers?.generation !== generation) this.#handlers = handlers = this.#handlersFor(generation);
+      return Promise.resolve(pending).then(handlers.succeeded, handlers.failed);
+    }
     return Promise.resolve(pending).then(
       (value) => {
         this.#succeeded(generation);
@@ -293,6 +308,21 @@ export class Breaker {
         throw error;
       },
     );
+  }
+
+  /** The settle handlers of calls admitted in `generation` without a signal. */
+  #handlersFor(generation: number): CallHandlers {
+    return {
+      generation,
+      succeeded: (value) => {
+        this.#succeeded(generation);
+        return value;
+      },
+      failed: (error) => {
+        this.#failedCall(generation, error, undefined);
+        throw error;
+      },
+    };
   }
 
   /** A failure after the caller's signal aborted is `cancelled`, or `timeout` when it timed out. */

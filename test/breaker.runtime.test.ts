@@ -304,6 +304,26 @@ describe('manual control and events', () => {
     });
   });
 
+  it('settles each call in the generation it was admitted in, across a reset', async () => {
+    const breaker = testBreaker({ failureThreshold: 3 });
+    const callee = (): { promise: Promise<never>; reject: (e: unknown) => void } => {
+      let reject: (e: unknown) => void = () => undefined;
+      const promise = new Promise<never>((_, r) => (reject = r));
+      return { promise, reject };
+    };
+    const before = callee();
+    const beforeCall = breaker.execute(() => before.promise).catch(() => undefined);
+    breaker.reset();
+    const after = callee();
+    const afterCall = breaker.execute(() => after.promise).catch(() => undefined);
+    before.reject(networkError());
+    await beforeCall;
+    expect(breaker.failureCount).toBe(0);
+    after.reject(networkError());
+    await afterCall;
+    expect(breaker.failureCount).toBe(1);
+  });
+
   it('emits rejected for each rejection to a listener, and stops after unsubscribe', () => {
     const breaker = testBreaker({ failureThreshold: 1 });
     fail(breaker);

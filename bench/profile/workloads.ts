@@ -1,15 +1,17 @@
 /**
  * Hot loops of tripstate's paths that miss a target, for `node --cpu-prof`:
  *
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile/workloads.ts failing
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile/workloads.ts failing [scale]
  *   node --import tsx bench/profile/summary.ts /tmp/prof/<file>.cpuprofile
+ *
+ * `scale` multiplies the iterations (default 1), so the loop outweighs module loading in the profile.
  */
 import { HOUR_MS, NEVER, tripstateBreaker } from '../contenders.js';
 import { createBreaker } from '../../src/index.js';
 import { fail, settle, succeed } from '../workload.js';
 
 const swallow = (): void => undefined;
-const ROUNDS = 300_000;
+const ROUNDS = 300_000 * (Number(process.argv[3] ?? 1) || 1);
 
 const workloads: Record<string, () => Promise<void>> = {
   async closed() {

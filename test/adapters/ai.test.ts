@@ -172,7 +172,14 @@ describe('withBreakers (Vercel AI SDK)', () => {
     expect(isToolDisabledResult(output)).toBe(false);
   });
 
-  it('counts a failure after the abort signal fired as cancelled', async () => {
+  it.each([
+    ['an abort', undefined, { failureCount: 0, lastErrorCategory: null }],
+    [
+      'a timeout',
+      new DOMException('The operation timed out.', 'TimeoutError'),
+      { failureCount: 1, lastErrorCategory: 'timeout' },
+    ],
+  ])('counts a failure after %s of the signal as Breaker.execute does', async (_, reason, expected) => {
     const { registry } = setup(async () => 'x');
     const controller = new AbortController();
     const tools = withBreakers(
@@ -180,7 +187,7 @@ describe('withBreakers (Vercel AI SDK)', () => {
         slow: tool({
           inputSchema: z.object({}),
           execute: async (): Promise<string> => {
-            controller.abort();
+            controller.abort(reason);
             throw econnreset();
           },
         }),
@@ -189,27 +196,7 @@ describe('withBreakers (Vercel AI SDK)', () => {
     );
     const run = tools.slow.execute?.({}, { toolCallId: '1', messages: [], abortSignal: controller.signal });
     await expect(run).rejects.toThrow('socket hang up');
-    expect(registry.diagnostics('slow').failureCount).toBe(0);
-  });
-
-  it('counts a failure after the abort signal timed out as a timeout, as Breaker.execute does', async () => {
-    const { registry } = setup(async () => 'x');
-    const controller = new AbortController();
-    const tools = withBreakers(
-      {
-        slow: tool({
-          inputSchema: z.object({}),
-          execute: async (): Promise<string> => {
-            controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
-            throw econnreset();
-          },
-        }),
-      },
-      registry,
-    );
-    const run = tools.slow.execute?.({}, { toolCallId: '1', messages: [], abortSignal: controller.signal });
-    await expect(run).rejects.toThrow('socket hang up');
-    expect(registry.diagnostics('slow')).toMatchObject({ failureCount: 1, lastErrorCategory: 'timeout' });
+    expect(registry.diagnostics('slow')).toMatchObject(expected);
   });
 
   it('guards streaming tools: preliminary outputs flow, the outcome is recorded at the end', async () => {

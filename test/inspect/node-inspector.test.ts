@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock } from 'xstate';
@@ -144,14 +144,17 @@ describe('createNodeInspector stop()', () => {
     await inspector.stop();
 
     expect(server.messages.filter(isActor('registry'))).toHaveLength(1);
-    expect(server.messages.some((m) => m.type === '@xstate.event' && m.event?.type === 'breaker.opened')).toBe(
-      true,
-    );
+    expect(
+      server.messages.some((m) => m.type === '@xstate.event' && m.event?.type === 'breaker.opened'),
+    ).toBe(true);
     expect(inspector.connected).toBe(false);
   });
 
   it('resolves at once when nothing listens, dropping what was queued', async () => {
-    const inspector = createNodeInspector({ url: `ws://127.0.0.1:${await freePort()}`, stopTimeoutMs: 60_000 });
+    const inspector = createNodeInspector({
+      url: `ws://127.0.0.1:${await freePort()}`,
+      stopTimeoutMs: 60_000,
+    });
     const breaker = createBreaker({ failureThreshold: 1, inspect: inspector.inspect });
     breaker.tryAcquire()?.failure('network');
     breaker.stop();
@@ -163,9 +166,13 @@ describe('createNodeInspector stop()', () => {
   it('gives up after stopTimeoutMs when the connection neither opens nor fails', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     cleanups.push(() => vi.useRealTimers());
-    const silent = createServer(() => undefined); // accepts TCP, never answers the upgrade
+    const accepted: Socket[] = [];
+    const silent = createServer((s) => accepted.push(s)); // accepts TCP, never answers the upgrade
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise((resolve) => silent.close(resolve)));
+    cleanups.push(() => {
+      for (const s of accepted) s.destroy();
+      return new Promise((resolve) => silent.close(resolve));
+    });
     const { port } = silent.address() as { port: number };
     const inspector = createNodeInspector({ url: `ws://127.0.0.1:${port}`, stopTimeoutMs: 1_000 });
     const breaker = createBreaker({ inspect: inspector.inspect });
@@ -177,6 +184,60 @@ describe('createNodeInspector stop()', () => {
     await vi.advanceTimersByTimeAsync(1);
     await stopping;
     expect(done).toBe(true);
+  });
+});
+
+describe('createNodeInspector options', () => {
+  it.each([
+    ['retryMs', -1],
+    ['maxDeferredEvents', 1.5],
+    ['stopTimeoutMs', Number.NaN],
+  ])('throws a RangeError naming %s for %s', (name, value) => {
+    expect(() => createNodeInspector({ url: 'ws://127.0.0.1:9', [name]: value })).toThrow(
+      new RangeError(`tripstate: option ${name} must be an integer >= 0, got ${value}`),
+    );
+  });
+});
+
+describe('createNodeInspector transport', () => {
+  /** A TCP server that records the first bytes each connection sends, and answers nothing. */
+  async function firstBytesServer() {
+    const accepted: Socket[] = [];
+    const first: Buffer[] = [];
+    const waiters: (() => void)[] = [];
+    const server = createServer((socket) => {
+      accepted.push(socket);
+      socket.once('data', (data: Buffer) => {
+        first.push(data);
+        for (const wake of waiters.splice(0)) wake();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      for (const socket of accepted) socket.destroy();
+      return new Promise((resolve) => server.close(resolve));
+    });
+    const { port } = server.address() as { port: number };
+    const received = () =>
+      new Promise<Buffer>((resolve) => {
+        const check = () => (first[0] === undefined ? waiters.push(check) : resolve(first[0]));
+        check();
+      });
+    return { port, received };
+  }
+
+  it.each([
+    [
+      'ws:',
+      'an HTTP upgrade request in clear text',
+      (data: Buffer) => data.toString('latin1', 0, 4) === 'GET ',
+    ],
+    ['wss:', 'a TLS handshake record (0x16)', (data: Buffer) => data[0] === 0x16],
+  ])('speaks %s to the server as %s', async (protocol, _what, matches) => {
+    const { port, received } = await firstBytesServer();
+    const inspector = createNodeInspector({ url: `${protocol}//127.0.0.1:${port}`, stopTimeoutMs: 0 });
+    cleanups.push(() => inspector.stop());
+    expect(matches(await received())).toBe(true);
   });
 });
 
@@ -197,5 +258,55 @@ describe('a process inspected with createNodeInspector and no inspector listenin
     expect(result.stderr).toBe('');
     expect(result.signal).toBeNull();
     expect(result.status).toBe(0);
+  });
+});
+
+describe('a process with an inspected registry of several tools, some open', () => {
+  const fixture = fileURLToPath(new URL('./fixtures/registry.ts', import.meta.url));
+  /** Runs the fixture without blocking this process, which may be the inspector it talks to. */
+  const run = (...args: string[]) =>
+    new Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }>(
+      (resolve, reject) => {
+        const started = performance.now();
+        const child = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+          timeout: 30_000,
+        });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+        child.on('error', reject);
+        child.on('close', (status, signal) =>
+          resolve({ status, signal, stderr, ms: performance.now() - started }),
+        );
+      },
+    );
+  const exitedByItself = (result: Awaited<ReturnType<typeof run>>) => {
+    expect(result.stderr).toBe('');
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(0);
+    expect(result.ms).toBeLessThan(15_000);
+  };
+
+  it('exits by itself once the registry and the inspector are stopped, with no inspector listening', async () => {
+    exitedByItself(await run(`ws://127.0.0.1:${await freePort()}`));
+  });
+
+  it('exits by itself once the registry alone is stopped, with no inspector listening', async () => {
+    exitedByItself(await run(`ws://127.0.0.1:${await freePort()}`, '--registry-only'));
+  });
+
+  it('exits by itself once both are stopped, with an inspector listening that got every tool', async () => {
+    const server = await startInspectionServer();
+    cleanups.push(() => server.close());
+    exitedByItself(await run(server.url));
+    const root = server.messages.find(isActor('registry'));
+    const tools = server.messages.filter((m) => m.type === '@xstate.actor' && m.parentId === root?.sessionId);
+    expect(tools).toHaveLength(5);
+  });
+
+  it('exits by itself once the registry alone is stopped, with an inspector listening', async () => {
+    const server = await startInspectionServer();
+    cleanups.push(() => server.close());
+    exitedByItself(await run(server.url, '--registry-only'));
   });
 });

@@ -7,6 +7,8 @@ export interface BenchConfig {
     readonly min_samples: number;
     readonly max_samples: number;
   };
+  /** Interleaved rounds of the measurements a target compares (each variant's median over rounds is reported). */
+  readonly rounds: number;
   /** Concurrent callers arriving at a half-open breaker (scenario 4). */
   readonly burstCallers: number;
   /** Bursts per library (scenario 4); the median is reported. */
@@ -25,6 +27,7 @@ export function benchConfig(argv: readonly string[]): BenchConfig {
     ? {
         smoke,
         mitata: { min_cpu_time: 2e6, min_samples: 2, max_samples: 50 },
+        rounds: 1,
         burstCallers: 200,
         burstRounds: 2,
         cycles: 5,
@@ -34,6 +37,7 @@ export function benchConfig(argv: readonly string[]): BenchConfig {
     : {
         smoke,
         mitata: { min_cpu_time: 642e6, min_samples: 12, max_samples: 1e9 },
+        rounds: 3,
         burstCallers: 10_000,
         burstRounds: 15,
         cycles: 300,

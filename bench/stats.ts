@@ -7,6 +7,23 @@ export async function medianNs(config: BenchConfig, fn: () => unknown): Promise<
   return stats.p50;
 }
 
+/**
+ * Median nanoseconds per call of each function, measured in `config.rounds` interleaved rounds
+ * (each round measures every function once, in order) so drifting load hits all of them alike;
+ * each function's figure is the median of its rounds.
+ */
+export async function interleavedMedianNs<K extends string>(
+  config: BenchConfig,
+  fns: Readonly<Record<K, () => unknown>>,
+): Promise<Record<K, number>> {
+  const keys = Object.keys(fns) as K[];
+  const runs = new Map<K, number[]>(keys.map((key) => [key, []]));
+  for (let round = 0; round < config.rounds; round++) {
+    for (const key of keys) runs.get(key)!.push(await medianNs(config, fns[key]));
+  }
+  return Object.fromEntries(keys.map((key) => [key, median(runs.get(key)!)])) as Record<K, number>;
+}
+
 /** The median of some numbers (NaN for none). */
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;

@@ -9,7 +9,7 @@ import {
   tripstateBreaker,
 } from '../contenders.js';
 import { formatNs, formatRatio, type ScenarioResult } from '../report.js';
-import { medianNs } from '../stats.js';
+import { interleavedMedianNs, medianNs } from '../stats.js';
 import { overhead, timedTable, type Timing } from '../timed.js';
 import { fail } from '../workload.js';
 
@@ -22,15 +22,15 @@ export async function failingCall(config: BenchConfig): Promise<ScenarioResult> 
   const opossum = opossumBreaker(fail, shape, false);
   const opossumTimed = opossumBreaker(fail, shape, true);
 
-  const bare: Timing = { label: 'bare await fn()', ns: await medianNs(config, () => fail().catch(swallow)) };
-  const ts: Timing = {
-    label: 'tripstate execute',
-    ns: await medianNs(config, () => tripstate.execute(fail).catch(swallow)),
-  };
-  const ck: Timing = {
-    label: 'cockatiel execute',
-    ns: await medianNs(config, () => cockatiel.execute(fail).catch(swallow)),
-  };
+  // The figures the target compares, in interleaved rounds.
+  const ns = await interleavedMedianNs(config, {
+    bare: () => fail().catch(swallow),
+    tripstate: () => tripstate.execute(fail).catch(swallow),
+    cockatiel: () => cockatiel.execute(fail).catch(swallow),
+  });
+  const bare: Timing = { label: 'bare await fn()', ns: ns.bare };
+  const ts: Timing = { label: 'tripstate execute', ns: ns.tripstate };
+  const ck: Timing = { label: 'cockatiel execute', ns: ns.cockatiel };
   const op: Timing = {
     label: 'opossum fire (lean)',
     ns: await medianNs(config, () => opossum.fire().catch(swallow)),
@@ -56,6 +56,7 @@ export async function failingCall(config: BenchConfig): Promise<ScenarioResult> 
           `tripstate ended ${state} with ${failures} failures counted (the threshold is never reached)`,
           OPOSSUM_VARIANTS,
           "opossum's default failure cost grows with the calls in its 10 s window: each failure sorts all their latencies",
+          `bare, tripstate and cockatiel: median of ${config.rounds} interleaved rounds each`,
         ],
       ),
     ],

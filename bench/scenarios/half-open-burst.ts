@@ -1,7 +1,8 @@
 /**
- * Scenario 4: many concurrent callers arrive at a half-open breaker. Reports how many calls
- * each library admits while its probe is in flight, how many run in all, how many it rejects,
- * and the time from the first call to the last settled promise (median over rounds).
+ * Scenario 4: many concurrent callers arrive at a half-open breaker. Reports how many callee runs
+ * each library starts while its probe is in flight, how many it starts after the probe (callers it
+ * held back on the probe instead of rejecting), how many it rejects, and the time from the first
+ * call to the last settled promise (median over rounds).
  */
 import type { BenchConfig } from '../config.js';
 import { cockatielBreaker, opossumBreaker, tripstateBreaker } from '../contenders.js';
@@ -119,6 +120,7 @@ export async function halfOpenBurst(config: BenchConfig): Promise<ScenarioResult
     rows.push([
       label,
       String(last.admitted),
+      String(last.ran - last.admitted),
       String(last.ran),
       String(last.rejected),
       formatNs(median(rounds.map((r) => r.settleNs))),
@@ -131,15 +133,17 @@ export async function halfOpenBurst(config: BenchConfig): Promise<ScenarioResult
         title: `4. Half-open: ${config.burstCallers.toLocaleString('en')} concurrent callers (median of ${config.burstRounds} rounds)`,
         header: [
           'library',
-          'admitted during probe',
-          'callee runs',
+          'runs while probe in flight',
+          'held, run after probe',
+          'callee runs in all',
           'rejected',
           'time to settle',
           'per caller',
         ],
         rows,
         notes: [
-          'cockatiel queues the callers behind its probe and runs them all once it closes; the others reject them',
+          'every library lets only its probe run while the probe is in flight; they differ in what the other callers get',
+          'tripstate and opossum reject the other callers at once; cockatiel rejects none: it holds them on the probe and runs every one of them once the probe closes the circuit',
         ],
       },
     ],

@@ -16,12 +16,16 @@ const FORMATS = ['mermaid', 'dot'] as const;
 const DEFAULT_DOCS = 'docs/statechart.md';
 
 const usage = `Usage: tripstate diagram [--machine ${DIAGRAM_MACHINES.join('|')}] [--format ${FORMATS.join('|')}]
-       tripstate diagram --write-docs [--docs <file>]   regenerate the diagrams embedded in <file>
-       tripstate diagram --check [--docs <file>]        exit 1 when an embedded diagram is out of date
+       tripstate diagram --write-docs [--docs <file>]...  regenerate the diagrams embedded in each <file>
+       tripstate diagram --check [--docs <file>]...       exit 1 when an embedded diagram is out of date
 
   --machine  the statechart to draw (default: breaker)
   --format   mermaid (stateDiagram-v2) or dot (Graphviz) (default: mermaid)
-  --docs     the Markdown file with <!-- generated-diagram NAME --> blocks (default: ${DEFAULT_DOCS})`;
+  --docs     a Markdown file with <!-- generated-diagram NAME --> blocks; repeat it for several
+             (default: ${DEFAULT_DOCS}; the README embeds one too: --docs ${DEFAULT_DOCS} --docs README.md)
+
+Exit codes: 0 done, 1 out of date (--check) or no diagram block in the file,
+            2 bad flags, or a file that cannot be read or written.`;
 
 function parse(args: readonly string[]) {
   try {
@@ -34,7 +38,7 @@ function parse(args: readonly string[]) {
         format: { type: 'string', default: 'mermaid' },
         'write-docs': { type: 'boolean', default: false },
         check: { type: 'boolean', default: false },
-        docs: { type: 'string', default: DEFAULT_DOCS },
+        docs: { type: 'string', multiple: true, default: [DEFAULT_DOCS] },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }).values;
@@ -48,9 +52,21 @@ function renderNamed(name: string): string {
   return toMermaid(diagramMachines[name]);
 }
 
+/** Why a file operation failed, in words: `no such file or directory`, not the whole stack. */
+function reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return /^[A-Z]+: ([^,]+)/.exec(message)?.[1] ?? message;
+}
+
 /** Rewrites (or, with `check`, compares) the diagrams embedded in a Markdown file. */
 async function syncDocs(file: string, check: boolean, io: CliIo): Promise<number> {
-  const markdown = await readFile(file, 'utf8');
+  let markdown: string;
+  try {
+    markdown = await readFile(resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    io.stderr(`tripstate diagram: cannot read ${file}: ${reason(error)}\n`);
+    return 2;
+  }
   const names = [...readDiagramBlocks(markdown).keys()];
   if (names.length === 0) {
     io.stderr(`tripstate diagram: no <!-- generated-diagram NAME --> block in ${file}\n`);
@@ -61,11 +77,18 @@ async function syncDocs(file: string, check: boolean, io: CliIo): Promise<number
   if (check) {
     if (updated === markdown) return 0;
     io.stderr(
-      `tripstate diagram: ${file} is out of date; run: node --import tsx src/cli/main.ts diagram --write-docs\n`,
+      `tripstate diagram: ${file} is out of date; run: node --import tsx src/cli/main.ts diagram --write-docs --docs ${file}\n`,
     );
     return 1;
   }
-  if (updated !== markdown) await writeFile(file, updated);
+  if (updated !== markdown) {
+    try {
+      await writeFile(resolve(io.cwd, file), updated);
+    } catch (error) {
+      io.stderr(`tripstate diagram: cannot write ${file}: ${reason(error)}\n`);
+      return 2;
+    }
+  }
   io.stdout(`${updated === markdown ? 'up to date' : 'updated'}: ${file} (${names.join(', ')})\n`);
   return 0;
 }
@@ -89,7 +112,12 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     if (args.some((a) => /^--(machine|format)\b/.test(a))) {
       throw new UsageError('--machine and --format do not apply to --write-docs / --check');
     }
-    return syncDocs(resolve(io.cwd, flags.docs), flags.check, io);
+    let code = 0;
+    for (const file of flags.docs) code = Math.max(code, await syncDocs(file, flags.check, io));
+    return code;
+  }
+  if (args.some((a) => /^--docs\b/.test(a))) {
+    throw new UsageError('--docs applies only to --write-docs / --check');
   }
   const chosen = diagramMachines[machine];
   io.stdout(format === 'dot' ? toDot(chosen) : toMermaid(chosen));

@@ -1,63 +1,87 @@
+import { isIP } from 'node:net';
+import { parseArgs } from 'node:util';
+import { UsageError, type CliIo, type Command } from '../cli/command.js';
 import { startDemo } from './demo.js';
 import { serveDashboard } from './serve.js';
 
-const USAGE = `usage: tripstate dashboard [--port <n>] [--host <addr>] [--controls] [--tools <n>]
+const DEFAULT_PORT = 4321;
+const MAX_TOOLS = 100_000;
+
+const usage = `Usage: tripstate dashboard [--port <n>] [--host <addr>] [--controls] [--tools <n>]
 
 Serves the live dashboard of a demo registry whose simulated tools fail, open, probe and
 recover, until Ctrl-C.
 
-  --port <n>     TCP port (default 4321; 0 picks a free one)
-  --host <addr>  interface to bind (default 127.0.0.1)
+  --port <n>     TCP port, 0..65535 in decimal (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host <addr>  interface to bind: an IP address or a host name (default 127.0.0.1)
   --controls     enable the reset and isolate/release buttons
-  --tools <n>    add n more simulated tools (default 0)
-`;
+  --tools <n>    add n more simulated tools, 0..${MAX_TOOLS} (default 0)
+
+Exit codes: 0 stopped by SIGINT or SIGTERM, 1 the server cannot start, 2 bad flags.`;
 
 interface Flags {
-  port: number;
-  host: string;
-  controls: boolean;
-  tools: number;
+  readonly port: number;
+  readonly host: string;
+  readonly controls: boolean;
+  readonly tools: number;
+  readonly help: boolean;
 }
 
-function parse(argv: readonly string[]): Flags | string {
-  const flags: Flags = { port: 4321, host: '127.0.0.1', controls: false, tools: 0 };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--controls') {
-      flags.controls = true;
-      continue;
-    }
-    if (arg !== '--port' && arg !== '--host' && arg !== '--tools') return `unknown argument: ${arg}`;
-    const value = argv[++i];
-    if (value === undefined) return `${arg} needs a value`;
-    if (arg === '--host') {
-      flags.host = value;
-      continue;
-    }
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0 || (arg === '--port' ? n > 65_535 : n > 100_000)) {
-      return `${arg} must be an integer in 0..${arg === '--port' ? 65_535 : 100_000}, got ${value}`;
-    }
-    if (arg === '--port') flags.port = n;
-    else flags.tools = n;
+/** A decimal integer in `0..max` (no sign, exponent, hex or blank), or a `UsageError`. */
+function decimal(flag: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n <= max)) throw new UsageError(`--${flag} must be a decimal integer in 0..${max}, got "${value}"`);
+  return n;
+}
+
+/** An IP address (IPv6 bare or in brackets) or a DNS host name, or a `UsageError`. */
+function hostFlag(value: string | undefined): string {
+  if (value === undefined) return '127.0.0.1';
+  const bare = /^\[(.*)\]$/.exec(value)?.[1] ?? value;
+  const label = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+  const hostName = new RegExp(`^${label}(?:\\.${label})*\\.?$`);
+  if (isIP(bare) !== 0 || (bare === value && value.length <= 253 && hostName.test(value))) return bare;
+  throw new UsageError(`--host must be an IP address or a host name, got "${value}"`);
+}
+
+function parse(args: readonly string[]): Flags {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        controls: { type: 'boolean', default: false },
+        tools: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  return flags;
+  return {
+    port: decimal('port', values.port, DEFAULT_PORT, 65_535),
+    host: hostFlag(values.host),
+    controls: values.controls,
+    tools: decimal('tools', values.tools, 0, MAX_TOOLS),
+    help: values.help,
+  };
 }
 
 /**
- * `npx tripstate dashboard`: serves the dashboard of a demo registry with simulated failing tools
- * until SIGINT or SIGTERM. Resolves to the exit code: 0 after a clean stop, 1 when the server
- * cannot start, 2 for bad arguments.
+ * Serves the dashboard of a demo registry with simulated failing tools until SIGINT or SIGTERM.
+ * Resolves to the exit code: 0 after a clean stop, 1 when the server cannot start; throws a
+ * `UsageError` (exit code 2) for bad flags, before starting anything.
  */
-export async function dashboardCommand(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(USAGE);
+async function run(args: readonly string[], io: CliIo): Promise<number> {
+  const flags = parse(args);
+  if (flags.help) {
+    io.stdout(`${usage}\n`);
     return 0;
-  }
-  const flags = parse(argv);
-  if (typeof flags === 'string') {
-    process.stderr.write(`tripstate dashboard: ${flags}\n\n${USAGE}`);
-    return 2;
   }
   const demo = startDemo(flags.tools);
   let dashboard;
@@ -65,10 +89,10 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
     dashboard = await serveDashboard(demo.registry, flags);
   } catch (error) {
     demo.stop();
-    process.stderr.write(`tripstate dashboard: cannot serve: ${(error as Error).message}\n`);
+    io.stderr(`tripstate dashboard: cannot serve: ${(error as Error).message}\n`);
     return 1;
   }
-  process.stdout.write(`tripstate dashboard: ${dashboard.url} (Ctrl-C to stop)\n`);
+  io.stdout(`tripstate dashboard: ${dashboard.url} (Ctrl-C to stop)\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const stop = (name: NodeJS.Signals): void => {
       process.off('SIGINT', stop);
@@ -78,8 +102,15 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  process.stdout.write(`\ntripstate dashboard: ${signal}, stopping\n`);
+  io.stdout(`\ntripstate dashboard: ${signal}, stopping\n`);
   await dashboard.close();
   demo.stop();
   return 0;
 }
+
+/** `npx tripstate dashboard`: the live dashboard of a demo registry, for trying it out. */
+export const dashboardCommand: Command = {
+  summary: 'serve the live dashboard of a demo registry whose simulated tools fail and recover',
+  usage,
+  run,
+};

@@ -22,7 +22,8 @@ const UPDATES_PER_SECOND = 10;
  * Serves a live, self-contained page (no CDN, no internet) showing every tool's breaker: its
  * statechart with the current state highlighted, counters, the backoff countdown and an event
  * log, kept current over server-sent events. Binds 127.0.0.1 and is read-only unless
- * `controls: true`. Throws a `RangeError` for a bad option; rejects when the port cannot be bound.
+ * `controls: true`. Rejects with a `RangeError` for a bad option, and with the `listen` error
+ * (`EADDRINUSE`, ...) when the port cannot be bound.
  *
  * @example
  * const dashboard = await serveDashboard(registry, { port: 4321 });

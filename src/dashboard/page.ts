@@ -1,14 +1,14 @@
 import { PAGE_CHART_SCRIPT } from './page-chart.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
-import type { ChartNode } from './rows.js';
+import type { Chart } from './chart.js';
 
 /** What the page needs besides its data. */
 export interface PageConfig {
   /** The Content-Security-Policy nonce of the inline script and style. */
   readonly nonce: string;
   readonly controls: boolean;
-  readonly chart: readonly ChartNode[];
+  readonly chart: Chart;
 }
 
 /** JSON that is safe inside a `<script>` element (no `</script>`, no `<!--`). */

@@ -1,4 +1,3 @@
-import { breakerMachine } from '../../machines/breaker.machine.js';
 import type { ErrorCategory } from '../../machines/categories.js';
 import type { BreakerState } from '../../machines/breaker.types.js';
 import type { ToolDiagnostics } from '../registry.js';
@@ -18,20 +17,6 @@ export interface ToolRow {
   readonly currentBackoffMs: number;
   /** Milliseconds before a probe is admitted, when the row was read; null unless open. */
   readonly remainingBackoffMs: number | null;
-}
-
-/** A state node of the chart the page draws: its path (`halfOpen.idle`) and child paths. */
-export interface ChartNode {
-  readonly path: string;
-  readonly children: readonly string[];
-}
-
-/** The top-level states of `breakerMachine` and their children, read from the definition. */
-export function chartNodes(): ChartNode[] {
-  return Object.entries(breakerMachine.root.states).map(([key, node]) => ({
-    path: key,
-    children: Object.keys(node.states).map((child) => `${key}.${child}`),
-  }));
 }
 
 function leafOf(d: ToolDiagnostics): string {

@@ -13,10 +13,14 @@ import {
   type ResolvedDashboardOptions,
 } from './options.js';
 import { renderPage } from './page.js';
-import { chartNodes, toRow } from './rows.js';
+import { chartOf } from './chart.js';
+import { toRow } from './rows.js';
 
 /** At most this many updates a second reach a page, however many events the registry emits. */
 const UPDATES_PER_SECOND = 10;
+
+/** The statechart the page draws, read once from `breakerMachine`. */
+const CHART = chartOf();
 
 /**
  * Serves a live, self-contained page (no CDN, no internet) showing every tool's breaker: its
@@ -125,7 +129,7 @@ async function control(
 
 function page(options: ResolvedDashboardOptions, res: ServerResponse): void {
   const nonce = randomBytes(16).toString('base64');
-  const html = renderPage({ nonce, controls: options.controls, chart: chartNodes() });
+  const html = renderPage({ nonce, controls: options.controls, chart: CHART });
   res.writeHead(200, {
     ...COMMON_HEADERS,
     'content-type': 'text/html; charset=utf-8',

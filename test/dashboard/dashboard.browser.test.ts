@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chartOf } from '../../src/dashboard/chart.js';
 import { ARTIFACTS, launchChromium } from './browser.js';
 import { fail, HOSTILE_NAMES, serve, type Served } from './fixtures.js';
 
@@ -51,6 +52,14 @@ describe('the dashboard in Chromium', () => {
     expect(
       await page.locator('#chart g.node.active').evaluateAll((gs) => gs.map((g) => g.dataset.path)),
     ).toEqual(['open', 'open.cooling']);
+    const chart = chartOf();
+    expect(await page.locator('#chart g.node').evaluateAll((gs) => gs.map((g) => g.dataset.path))).toEqual(
+      chart.states.map((s) => s.path),
+    );
+    expect(await page.locator('#chart path.edge').count()).toBe(chart.routes.length);
+    await expect
+      .poll(() => page.locator('#chart .any-state').textContent())
+      .toContain('breaker.reset → closed');
     await page.screenshot({ path: `${ARTIFACTS}/1-open.png` });
 
     clock.increment(5_000);

@@ -246,6 +246,7 @@ export class Registry {
    * Serves the live local dashboard of this registry (Node only; loaded on first use):
    * every tool's statechart, counters and backoff countdown, and an event log.
    * Binds 127.0.0.1 on an ephemeral port and is read-only unless `controls` is true.
+   * Rejects with a `RangeError` for an invalid option (a port outside 0..65535, say).
    */
   async serveDashboard(options: DashboardOptions = {}): Promise<DashboardHandle> {
     const dashboard = (await import(DASHBOARD_MODULE)) as {

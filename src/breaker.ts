@@ -18,7 +18,7 @@ import type {
 } from '../machines/breaker.types.js';
 import { abortCategory } from './classify.js';
 import { clockRunningFirst, unrefClock } from './clock.js';
-import { BrokenCircuitError, IsolatedCircuitError } from './errors.js';
+import { BreakerStoppedError, BrokenCircuitError, IsolatedCircuitError } from './errors.js';
 import { resolveBreakerOptions, type BreakerOptions, type ResolvedBreakerOptions } from './options.js';
 import { restoreBreakerSnapshot, type PersistedBreakerSnapshot } from './snapshot.js';
 
@@ -280,6 +280,10 @@ export class Breaker {
     fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>,
     options?: ExecuteOptions,
   ): Promise<Awaited<T>> {
+    if (typeof fn !== 'function') {
+      // A programming error, not an outcome of the dependency: nothing is admitted or counted.
+      return Promise.reject(new TypeError(`tripstate: execute() needs a function, got ${typeof fn}`));
+    }
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     const generation = this.#admission();
@@ -343,8 +347,9 @@ export class Breaker {
 
   /** The generation a call is admitted in, or -1 when rejected. */
   #admission(): number {
+    if (this.#stopped) return -1;
     const actor = this.#actor;
-    if (actor === undefined) return this.#stopped ? -1 : this.#context.generation;
+    if (actor === undefined) return this.#context.generation;
     const snapshot = actor.getSnapshot();
     return snapshot.value === 'closed' ? snapshot.context.generation : this.#admit(actor);
   }
@@ -412,7 +417,10 @@ export class Breaker {
     return actor.getPersistedSnapshot() as unknown as PersistedBreakerSnapshot;
   }
 
-  /** Stops the actor and its timers. Afterwards every call is rejected and results are ignored. */
+  /**
+   * Stops the actor and its timers. Afterwards `execute()` rejects with a `BreakerStoppedError`,
+   * `tryAcquire()` returns undefined, and results of calls admitted before are ignored.
+   */
   stop(): void {
     if (this.#stopped) return;
     this.#flush();
@@ -464,7 +472,8 @@ export class Breaker {
     return after.deniedRequests === denied ? after.generation : -1;
   }
 
-  #rejection(): BrokenCircuitError {
+  #rejection(): BrokenCircuitError | BreakerStoppedError {
+    if (this.#stopped) return new BreakerStoppedError(this.tool);
     if (this.#actor === undefined) return new BrokenCircuitError('open', null, this.tool);
     const { value, context } = this.#actor.getSnapshot();
     const state = stateName(value);

@@ -62,3 +62,29 @@ export class SnapshotError extends TypeError {
     this.problem = problem;
   }
 }
+
+const STOPPED = Symbol.for('tripstate.BreakerStoppedError');
+
+/** Thrown by `execute()` on a breaker or registry after its `stop()`: nothing runs any more. */
+export class BreakerStoppedError extends Error {
+  override readonly name = 'BreakerStoppedError';
+  /** The registry's tool name, when the breaker belongs to a registry. */
+  readonly tool: string | undefined;
+  readonly [STOPPED] = true;
+  constructor(tool?: string) {
+    super(
+      `tripstate: the ${tool === undefined ? 'breaker' : `breaker of ${JSON.stringify(tool.slice(0, 200))}`} is stopped`,
+    );
+    this.tool = tool;
+  }
+}
+
+/** True for a `BreakerStoppedError`, also from another copy of tripstate. */
+export function isBreakerStoppedError(error: unknown): error is BreakerStoppedError {
+  if (typeof error !== 'object' || error === null) return false;
+  try {
+    return (error as { [STOPPED]?: unknown })[STOPPED] === true;
+  } catch {
+    return false;
+  }
+}

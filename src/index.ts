@@ -10,9 +10,11 @@ export { DEFAULT_MAX_TOOL_NAME_LENGTH, InvalidToolNameError } from './tool-name.
 export type { BreakerDiagnostics, BreakerEventMap, ExecuteOptions, Permit } from './breaker.js';
 export { classifyError, httpStatus, parseRetryAfter, retryAfterFromError } from './classify.js';
 export {
+  BreakerStoppedError,
   BrokenCircuitError,
   IsolatedCircuitError,
   SnapshotError,
+  isBreakerStoppedError,
   isBrokenCircuitError,
   isIsolatedCircuitError,
 } from './errors.js';

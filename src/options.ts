@@ -101,11 +101,62 @@ function tripCategories(value: unknown): readonly ErrorCategory[] {
   return Object.freeze([...new Set(value as ErrorCategory[])]);
 }
 
-/** Validates breaker options and fills in defaults. Throws a RangeError naming the bad option and value. */
+const BREAKER_OPTIONS: readonly (keyof BreakerOptions)[] = [
+  'failureThreshold',
+  'minBackoffMs',
+  'maxBackoffMs',
+  'backoffFactor',
+  'jitter',
+  'halfOpenProbes',
+  'probeTimeoutMs',
+  'tripOn',
+  'classify',
+  'retryAfter',
+  'clock',
+  'inspect',
+];
+
+/**
+ * Throws a TypeError for a key of `options` that is not in `known` (a misspelt option would
+ * otherwise silently keep its default), naming the nearest known key when one is close.
+ */
+export function checkOptionNames(what: string, options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const near = known.find((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2);
+    throw new TypeError(
+      `tripstate: unknown ${what} ${JSON.stringify(key)}${near === undefined ? '' : ` (did you mean ${near}?)`}`,
+    );
+  }
+}
+
+/** Levenshtein distance, for suggestions; names are short. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        previous[j]! + 1,
+        row[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * Validates breaker options and fills in defaults. Throws a RangeError naming the bad option
+ * and value, a TypeError for an option name it does not know.
+ */
 export function resolveBreakerConfig(options: BreakerOptions = {}): BreakerConfig {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`tripstate: options must be an object, got ${show(options)}`);
   }
+  checkOptionNames('option', options, BREAKER_OPTIONS);
   const d = DEFAULT_BREAKER_CONFIG;
   const minBackoffMs = duration('minBackoffMs', options.minBackoffMs, d.minBackoffMs, 0);
   const maxBackoffMs = duration(

@@ -1,4 +1,9 @@
-import { resolveBreakerOptions, type BreakerOptions, type ResolvedBreakerOptions } from './options.js';
+import {
+  checkOptionNames,
+  resolveBreakerOptions,
+  type BreakerOptions,
+  type ResolvedBreakerOptions,
+} from './options.js';
 import { DEFAULT_MAX_TOOL_NAME_LENGTH } from './tool-name.js';
 import type { RegistryStore } from './registry-snapshot.js';
 
@@ -52,11 +57,25 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
   return value;
 }
 
+const REGISTRY_OPTIONS: readonly (keyof RegistryOptions)[] = [
+  'defaults',
+  'inspect',
+  'clock',
+  'overrides',
+  'maxTools',
+  'maxOpenCircuits',
+  'maxToolNameLength',
+  'snapshot',
+  'store',
+  'onInvalidSnapshot',
+];
+
 /** Validates registry options; every override is resolved once, over the defaults. */
 export function resolveRegistryOptions(options: RegistryOptions = {}): ResolvedRegistryOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`tripstate: registry options must be an object, got ${String(options)}`);
   }
+  checkOptionNames('registry option', options, REGISTRY_OPTIONS);
   const base: BreakerOptions = {
     ...options.defaults,
     ...(options.clock === undefined ? {} : { clock: options.clock }),

@@ -12,7 +12,7 @@ import {
   type Permit,
 } from './breaker.js';
 import { clockRunningFirst, unrefClock } from './clock.js';
-import { SnapshotError } from './errors.js';
+import { BreakerStoppedError, SnapshotError } from './errors.js';
 import {
   optionsForTool,
   resolveRegistryOptions,
@@ -131,17 +131,27 @@ export class Registry {
     }
   }
 
-  /** The tool's non-throwing gate (see `Breaker.tryAcquire`). Throws `InvalidToolNameError` for a bad name. */
+  /**
+   * The tool's non-throwing gate (see `Breaker.tryAcquire`); undefined once the registry is
+   * stopped. Throws `InvalidToolNameError` for a bad name.
+   */
   tryAcquire(tool: string): Permit | undefined {
     const breaker = this.#tools.get(tool);
     if (breaker !== undefined) {
       breaker.recentlyUsed = true;
       return breaker.tryAcquire();
     }
+    if (this.#stopped) {
+      checkToolName(tool, this.#options.maxToolNameLength);
+      return undefined;
+    }
     return this.breaker(tool).tryAcquire();
   }
 
-  /** The tool's breaker, created (closed) if the tool was never seen. */
+  /**
+   * The tool's breaker, created (closed) if the tool was never seen. Throws
+   * `InvalidToolNameError` for a bad name, `BreakerStoppedError` for a new tool once stopped.
+   */
   breaker(tool: string): Breaker {
     const known = this.#tools.get(tool);
     if (known !== undefined) {
@@ -149,7 +159,7 @@ export class Registry {
       return known;
     }
     checkToolName(tool, this.#options.maxToolNameLength);
-    if (this.#stopped) throw new Error('tripstate: the registry is stopped');
+    if (this.#stopped) throw new BreakerStoppedError(tool);
     if (this.#tools.size >= this.#options.maxTools) this.#evictOne();
     return this.#place(tool, this.#newToolContext(tool), undefined);
   }

@@ -64,6 +64,16 @@ describe('options', () => {
     expect(() => createBreaker({ tripOn: 'network' as never })).toThrow(TypeError);
   });
 
+  it('rejects an option name it does not know, suggesting the one meant', () => {
+    expect(() => createBreaker({ failureThresold: 3 } as never)).toThrow(
+      'tripstate: unknown option "failureThresold" (did you mean failureThreshold?)',
+    );
+    expect(() => createBreaker({ MINBACKOFFMS: 3 } as never)).toThrow(/did you mean minBackoffMs\?/);
+    expect(() => createBreaker({ resetTimeout: 3 } as never)).toThrow(
+      /^tripstate: unknown option "resetTimeout"$/,
+    );
+  });
+
   it('accepts an infinite backoffFactor, clamping to the maximum', () => {
     expect(resolveBreakerConfig({ backoffFactor: Number.POSITIVE_INFINITY }).backoffFactor).toBe(
       Number.POSITIVE_INFINITY,

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import {
+  BreakerStoppedError,
   BrokenCircuitError,
   IsolatedCircuitError,
   createBreaker,
+  isBreakerStoppedError,
   isBrokenCircuitError,
 } from '../src/index.js';
 import { fail, networkError, recordEvents, testBreaker } from './helpers.js';
@@ -117,6 +119,28 @@ describe('execute', () => {
       await expect(breaker.execute(() => Promise.reject(value))).rejects.toBe(value);
     }
     expect(breaker.diagnostics().failureCount).toBe(7);
+  });
+
+  it('rejects a callee that is not a function with a TypeError, admitting and counting nothing', async () => {
+    const breaker = testBreaker({ failureThreshold: 1 });
+    for (const value of [undefined, null, 42, 'fetch', {}]) {
+      await expect(breaker.execute(value as never)).rejects.toThrow(
+        /^tripstate: execute\(\) needs a function, got /,
+      );
+    }
+    expect(breaker.diagnostics()).toMatchObject({ state: 'closed', failureCount: 0 });
+  });
+
+  it('runs nothing once stopped: execute rejects with a BreakerStoppedError, tryAcquire gives nothing', async () => {
+    const breaker = testBreaker();
+    const callee = vi.fn(async () => 'ran');
+    breaker.stop();
+    const error: unknown = await breaker.execute(callee).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BreakerStoppedError);
+    expect(isBreakerStoppedError(error)).toBe(true);
+    expect(isBrokenCircuitError(error)).toBe(false);
+    expect(callee).not.toHaveBeenCalled();
+    expect(breaker.tryAcquire()).toBeUndefined();
   });
 
   it('admits exactly one of 10,000 concurrent calls at a half-open breaker', async () => {

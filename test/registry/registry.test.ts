@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  BreakerStoppedError,
   InvalidToolNameError,
   createRegistry,
   isBrokenCircuitError,
@@ -196,6 +197,24 @@ describe('registry', () => {
       /overrides\[0\] needs/,
     );
     expect(() => createRegistry({ overrides: [{ tool: 'x', options: { jitter: 2 } }] })).toThrow(/jitter/);
+    expect(() => createRegistry({ maxTool: 5 } as never)).toThrow(
+      'tripstate: unknown registry option "maxTool" (did you mean maxTools?)',
+    );
+    expect(() => createRegistry({ overrides: [{ tool: 'x', options: { threshold: 1 } }] } as never)).toThrow(
+      /unknown option "threshold"/,
+    );
+  });
+
+  it('runs nothing once stopped: execute rejects with a BreakerStoppedError, tryAcquire gives nothing', async () => {
+    const registry = createRegistry(options);
+    registry.tryAcquire('known')?.success();
+    registry.stop();
+    for (const tool of ['known', 'new']) {
+      await expect(registry.execute(tool, async () => 'ran')).rejects.toBeInstanceOf(BreakerStoppedError);
+      expect(registry.tryAcquire(tool)).toBeUndefined();
+    }
+    expect(() => registry.tryAcquire('')).toThrow(InvalidToolNameError);
+    expect(registry.size).toBe(1);
   });
 
   it('rejects an execute() with a bad tool name instead of throwing synchronously', async () => {

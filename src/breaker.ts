@@ -77,6 +77,34 @@ export interface BreakerHost {
   stopActor(breaker: Breaker, actor: Actor<BreakerMachine>): void;
   /** The breaker holds a batch that must be flushed (`breaker.flush()`) before any timer fires. */
   batching(breaker: Breaker): void;
+  /** A listener of the breaker's `type` event threw `error`. */
+  listenerThrew(breaker: Breaker, type: string, error: unknown): void;
+}
+
+/** The events a breaker emits. */
+export const BREAKER_EVENT_TYPES: readonly (keyof BreakerEventMap)[] = [
+  'opened',
+  'halfOpened',
+  'closed',
+  'isolated',
+  'rejected',
+];
+
+/** Throws a TypeError for an event name not in `types` or a listener that is not a function. @internal */
+export function checkListener(
+  what: string,
+  types: readonly string[],
+  type: unknown,
+  listener: unknown,
+): void {
+  if (typeof type !== 'string' || !types.includes(type)) {
+    throw new TypeError(
+      `tripstate: unknown ${what} event ${JSON.stringify(type)}; one of ${types.join(', ')}`,
+    );
+  }
+  if (typeof listener !== 'function') {
+    throw new TypeError(`tripstate: a ${what} ${type} listener must be a function, got ${typeof listener}`);
+  }
 }
 
 /** How a registry places a breaker. @internal */
@@ -368,9 +396,23 @@ export class Breaker {
     return diagnosticsOf(stateName(value), context, this.#now());
   }
 
-  /** Subscribes to one of the breaker's events; returns the function that unsubscribes. */
+  /**
+   * Subscribes to one of the breaker's events; returns the function that unsubscribes. A
+   * listener that throws changes nothing in the breaker: the error goes to the registry's
+   * `warning` event, or for a breaker of its own to `console.error`. Throws a TypeError for an
+   * unknown event name or a listener that is not a function.
+   */
   on<K extends keyof BreakerEventMap>(type: K, listener: (event: BreakerEventMap[K]) => void): () => void {
-    const entry: Listener = { type, fn: listener as (event: BreakerEmitted) => void };
+    checkListener('breaker', BREAKER_EVENT_TYPES, type, listener);
+    const fn = (event: BreakerEmitted): void => {
+      try {
+        (listener as (event: BreakerEmitted) => void)(event);
+      } catch (error) {
+        if (this.#host) this.#host.listenerThrew(this, type, error);
+        else console.error(`tripstate: a breaker ${type} listener threw`, error);
+      }
+    };
+    const entry: Listener = { type, fn };
     if (this.#actor !== undefined) entry.off = this.#attach(this.#actor, entry);
     (this.#listeners ??= []).push(entry);
     if (type === 'rejected') this.#rejectedListeners++;

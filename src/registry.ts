@@ -3,7 +3,9 @@ import { initialBreakerContext } from '../machines/breaker.machine.js';
 import type { BreakerContext, BreakerEmitted, BreakerState } from '../machines/breaker.types.js';
 import { registryMachine, type RegistryEmitted, type RegistryMachine } from '../machines/registry.machine.js';
 import {
+  BREAKER_EVENT_TYPES,
   Breaker,
+  checkListener,
   diagnosticsOf,
   type BreakerHost,
   type BreakerDiagnostics,
@@ -57,6 +59,13 @@ type AnyListener = (event: never) => void;
 /** Kept in a variable so bundlers for browsers do not follow this Node-only import. */
 const DASHBOARD_MODULE = './dashboard/index.js';
 const BREAKER_EVENTS = ['opened', 'halfOpened', 'closed', 'isolated'] as const;
+const REGISTRY_EVENT_TYPES: readonly (keyof RegistryEventMap)[] = [
+  ...BREAKER_EVENT_TYPES,
+  'recoveryPause',
+  'recoveryResumed',
+  'evicted',
+  'warning',
+];
 
 /**
  * Per-tool circuit breakers: one breaker per tool name, so one bad tool never disables the
@@ -99,6 +108,12 @@ export class Registry {
         this.actor.send({ type: 'breaker.stop', tool: breaker.tool as string, breaker: actor });
       },
       batching: (breaker) => void this.#batching.add(breaker),
+      listenerThrew: (breaker, type, error) =>
+        this.#emit('warning', {
+          type: 'warning',
+          message: `tripstate: a ${type} listener of ${JSON.stringify((breaker.tool ?? '').slice(0, 200))} threw`,
+          error,
+        }),
     };
     this.actor.on('recoveryPause', (event) =>
       this.#emit('recoveryPause', { ...event, openTools: [...this.#open] }),
@@ -234,6 +249,7 @@ export class Registry {
 
   /** Subscribes to an event of every tool (with its name) or of the registry; returns the unsubscribe function. */
   on<K extends keyof RegistryEventMap>(type: K, listener: (event: RegistryEventMap[K]) => void): () => void {
+    checkListener('registry', REGISTRY_EVENT_TYPES, type, listener);
     let set = this.#listeners.get(type);
     if (set === undefined) {
       set = new Set();

@@ -348,6 +348,31 @@ describe('manual control and events', () => {
     expect(breaker.failureCount).toBe(1);
   });
 
+  it('survives a listener that throws: the breaker goes on, other listeners run, the error is logged', () => {
+    const breaker = testBreaker({ failureThreshold: 1 });
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const bug = new Error('listener bug');
+    const seen: string[] = [];
+    breaker.on('opened', () => {
+      throw bug;
+    });
+    breaker.on('opened', (e) => seen.push(e.reason));
+    fail(breaker);
+    vi.runAllTimers(); // XState would rethrow a listener's error from a timer, crashing the process
+    expect(breaker.state).toBe('halfOpen');
+    expect(seen).toEqual(['threshold']);
+    expect(logged).toHaveBeenCalledWith('tripstate: a breaker opened listener threw', bug);
+    logged.mockRestore();
+  });
+
+  it('refuses an unknown event name or a listener that is not a function', () => {
+    const breaker = testBreaker();
+    expect(() => breaker.on('open' as never, () => undefined)).toThrow(
+      /^tripstate: unknown breaker event "open"; one of opened, halfOpened, closed, isolated, rejected$/,
+    );
+    expect(() => breaker.on('opened', 'log' as never)).toThrow(TypeError);
+  });
+
   it('emits rejected for each rejection to a listener, and stops after unsubscribe', () => {
     const breaker = testBreaker({ failureThreshold: 1 });
     fail(breaker);

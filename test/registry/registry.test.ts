@@ -189,6 +189,27 @@ describe('registry', () => {
     expect(registry.state('shell')).toBe('open');
   });
 
+  it("reports a throwing listener of a tool's breaker as a warning and keeps going", () => {
+    const registry = createRegistry({ defaults: { failureThreshold: 1 } });
+    const warnings: unknown[] = [];
+    registry.on('warning', (w) => warnings.push(w));
+    const bug = new Error('listener bug');
+    registry.breaker('shell').on('opened', () => {
+      throw bug;
+    });
+    registry.on('opened', () => {
+      throw bug;
+    });
+    failTool(registry, 'shell', 1);
+    vi.runAllTimers();
+    expect(registry.state('shell')).toBe('halfOpen');
+    expect(warnings).toEqual([
+      { type: 'warning', message: 'tripstate: a opened listener of "shell" threw', error: bug },
+      { type: 'warning', message: 'tripstate: a opened listener threw', error: bug },
+    ]);
+    expect(() => registry.on('paused' as never, () => undefined)).toThrow(/unknown registry event "paused"/);
+  });
+
   it('validates its options', () => {
     expect(() => createRegistry({ maxTools: 0 })).toThrow(/maxTools must be an integer >= 1, got 0/);
     expect(() => createRegistry({ maxOpenCircuits: 1.5 })).toThrow(RangeError);

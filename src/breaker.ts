@@ -18,7 +18,7 @@ import type {
 } from '../machines/breaker.types.js';
 import { abortCategory } from './classify.js';
 import { clockRunningFirst, unrefClock } from './clock.js';
-import { BreakerStoppedError, BrokenCircuitError, IsolatedCircuitError } from './errors.js';
+import { BreakerStoppedError, BrokenCircuitError, IsolatedCircuitError, withoutStack } from './errors.js';
 import { resolveBreakerOptions, type BreakerOptions, type ResolvedBreakerOptions } from './options.js';
 import { restoreBreakerSnapshot, type PersistedBreakerSnapshot } from './snapshot.js';
 
@@ -514,13 +514,15 @@ export class Breaker {
     return after.deniedRequests === denied ? after.generation : -1;
   }
 
+  /** The error a rejected `execute()` rejects with: stackless, since rejections are control flow. */
   #rejection(): BrokenCircuitError | BreakerStoppedError {
     if (this.#stopped) return new BreakerStoppedError(this.tool);
-    if (this.#actor === undefined) return new BrokenCircuitError('open', null, this.tool);
+    if (this.#actor === undefined) return withoutStack(() => new BrokenCircuitError('open', null, this.tool));
     const { value, context } = this.#actor.getSnapshot();
     const state = stateName(value);
-    if (state === 'isolated') return new IsolatedCircuitError(this.tool);
-    return new BrokenCircuitError(state as Rejecting, remainingBackoff(context, this.#now()), this.tool);
+    if (state === 'isolated') return withoutStack(() => new IsolatedCircuitError(this.tool));
+    const remaining = remainingBackoff(context, this.#now());
+    return withoutStack(() => new BrokenCircuitError(state as Rejecting, remaining, this.tool));
   }
 
   #succeeded(generation: number): void {

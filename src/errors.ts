@@ -2,7 +2,30 @@ import type { BreakerState } from '../machines/breaker.types.js';
 
 const BROKEN = Symbol.for('tripstate.BrokenCircuitError');
 
-/** Thrown by `execute()` when the breaker does not admit the call. */
+/**
+ * Makes an error without capturing a stack trace (V8's `Error.stackTraceLimit` set to 0 for
+ * the construction). A rejection is control flow, its message names the circuit and the wait,
+ * and capturing the stack is most of what it costs (about 2 µs of 2.5). @internal
+ */
+export function withoutStack<E>(make: () => E): E {
+  if (!('stackTraceLimit' in Error)) return make();
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 0;
+  } catch {
+    return make(); // a frozen Error constructor (SES lockdown)
+  }
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * Thrown by `execute()` when the breaker does not admit the call. Those thrown by a breaker
+ * carry no stack trace (see `docs/api.md`): the message says which circuit and for how long.
+ */
 export class BrokenCircuitError extends Error {
   override readonly name: string = 'BrokenCircuitError';
   /** The state that rejected the call. */

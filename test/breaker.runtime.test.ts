@@ -52,6 +52,10 @@ describe('execute', () => {
     expect(error).toBeInstanceOf(BrokenCircuitError);
     expect(isBrokenCircuitError(error)).toBe(true);
     expect(error).toMatchObject({ name: 'BrokenCircuitError', state: 'open', remainingBackoffMs: 600 });
+    // Control flow, not a bug: no stack trace is captured (most of a rejection's cost), and the
+    // global stack trace limit is left as it was.
+    expect((error as Error).stack).toBe('BrokenCircuitError: Circuit is open; retry in 600 ms');
+    expect(Error.stackTraceLimit).toBeGreaterThan(0);
   });
 
   it('counts a call that fails after its signal aborted as cancelled, which does not trip', async () => {

@@ -42,6 +42,17 @@ describe('classifyError', () => {
   ])('maps the network code %s to %s, also wrapped in cause', (code, category) => {
     expect(classifyError(withCode(code))).toBe(category);
     expect(classifyError(new TypeError('fetch failed', { cause: withCode(code) }))).toBe(category);
+    expect(classifyError(new Error('request failed', { cause: withCode(code) }))).toBe(category);
+  });
+
+  it('reads fields assigned to a plain Error (the fast path for bare errors skips none of them)', () => {
+    expect(classifyError(Object.assign(new Error('slow down'), { status: 429 }))).toBe('rate_limit');
+    const named = new Error('gave up');
+    named.name = 'TimeoutError';
+    expect(classifyError(named)).toBe('timeout');
+    expect(classifyError(Object.assign(new Error('x'), { lastError: withCode('ECONNRESET') }))).toBe(
+      'network',
+    );
   });
 
   it('maps AbortError to cancelled and TimeoutError to timeout', () => {

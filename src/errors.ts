@@ -59,9 +59,14 @@ export class IsolatedCircuitError extends BrokenCircuitError {
 
 /** True for a `BrokenCircuitError` (or subclass), also from another copy of tripstate. */
 export function isBrokenCircuitError(error: unknown): error is BrokenCircuitError {
-  if (typeof error !== 'object' || error === null) return false;
+  return hasBrand(error, BROKEN);
+}
+
+/** True when `value` carries `brand` (a `Symbol.for` key), read without ever throwing. */
+function hasBrand(value: unknown, brand: symbol): boolean {
+  if (typeof value !== 'object' || value === null) return false;
   try {
-    return (error as { [BROKEN]?: unknown })[BROKEN] === true;
+    return (value as Record<symbol, unknown>)[brand] === true;
   } catch {
     return false;
   }
@@ -104,10 +109,5 @@ export class BreakerStoppedError extends Error {
 
 /** True for a `BreakerStoppedError`, also from another copy of tripstate. */
 export function isBreakerStoppedError(error: unknown): error is BreakerStoppedError {
-  if (typeof error !== 'object' || error === null) return false;
-  try {
-    return (error as { [STOPPED]?: unknown })[STOPPED] === true;
-  } catch {
-    return false;
-  }
+  return hasBrand(error, STOPPED);
 }

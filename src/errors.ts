@@ -62,8 +62,8 @@ export function isBrokenCircuitError(error: unknown): error is BrokenCircuitErro
   return hasBrand(error, BROKEN);
 }
 
-/** True when `value` carries `brand` (a `Symbol.for` key), read without ever throwing. */
-function hasBrand(value: unknown, brand: symbol): boolean {
+/** True when `value` carries `brand` (a `Symbol.for` key), read without ever throwing. @internal */
+export function hasBrand(value: unknown, brand: symbol): boolean {
   if (typeof value !== 'object' || value === null) return false;
   try {
     return (value as Record<symbol, unknown>)[brand] === true;

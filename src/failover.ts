@@ -3,7 +3,7 @@
  * succeeds, e.g. a primary LLM provider and its fallbacks.
  */
 import type { BreakerState } from '../machines/breaker.types.js';
-import { isBrokenCircuitError } from './errors.js';
+import { hasBrand, isBrokenCircuitError } from './errors.js';
 import type { Registry } from './registry.js';
 
 /** The part of a `Registry` that `firstAvailable` uses. */
@@ -69,7 +69,7 @@ export class NoProviderAvailableError extends AggregateError {
 
 /** True for a `NoProviderAvailableError`, also from another copy of tripstate. */
 export function isNoProviderAvailableError(error: unknown): error is NoProviderAvailableError {
-  return typeof error === 'object' && error !== null && (error as { [NONE]?: unknown })[NONE] === true;
+  return hasBrand(error, NONE);
 }
 
 /**

@@ -105,6 +105,7 @@ export class Registry {
       adopt: (breaker) => this.#adopt(breaker),
       stopActor: (breaker, actor) => {
         this.#live.delete(breaker);
+        this.#batching.delete(breaker); // flushed by its stop(); nothing keeps it alive here
         this.actor.send({ type: 'breaker.stop', tool: breaker.tool as string, breaker: actor });
       },
       batching: (breaker) => void this.#batching.add(breaker),

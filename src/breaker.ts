@@ -203,8 +203,8 @@ class BreakerPermit implements Permit {
 export class Breaker {
   /** The registry's tool name, if any. */
   readonly tool: string | undefined;
-  /** Set by a registry on every use, cleared by its eviction sweep. @internal */
-  recentlyUsed = false;
+  /** Calls admitted and not yet settled (a registry never evicts a tool with calls in flight). @internal */
+  inFlight = 0;
   readonly #options: ResolvedBreakerOptions;
   readonly #host: BreakerHost | undefined;
   readonly #now: () => number;
@@ -213,7 +213,7 @@ export class Breaker {
   #actor: Actor<BreakerMachine> | undefined;
   #context: BreakerContext;
   #stopped = false;
-  #listeners: Listener[] | undefined;
+  #listeners: Set<Listener> | undefined;
   #rejectedListeners = 0;
   /** Rejections decided here and not yet sent (the chart would only count them). */
   #pending = 0;
@@ -237,8 +237,10 @@ export class Breaker {
     if (placement.dormant !== undefined) return;
     const snapshot =
       placement.snapshot === undefined ? undefined : restoreBreakerSnapshot(placement.snapshot, config);
-    if (snapshot === undefined) {
-      this.#spawn('fresh');
+    if (snapshot === undefined || snapshot.value === 'closed') {
+      // Closed: dormant until the chart has work (as if `closed` had just been entered), unless watched.
+      this.#context = snapshot?.context ?? { ...this.#context, generation: 1 };
+      if (inspect !== undefined) this.#spawn('dormant');
     } else {
       this.#context = snapshot.context;
       this.#spawn(snapshot);
@@ -377,9 +379,14 @@ export class Breaker {
   #admission(): number {
     if (this.#stopped) return -1;
     const actor = this.#actor;
-    if (actor === undefined) return this.#context.generation;
-    const snapshot = actor.getSnapshot();
-    return snapshot.value === 'closed' ? snapshot.context.generation : this.#admit(actor);
+    let generation: number;
+    if (actor === undefined) generation = this.#context.generation;
+    else {
+      const snapshot = actor.getSnapshot();
+      generation = snapshot.value === 'closed' ? snapshot.context.generation : this.#admit(actor);
+    }
+    if (generation >= 0) this.inFlight++;
+    return generation;
   }
 
   /** Records the outcome of a permit. @internal */
@@ -414,14 +421,14 @@ export class Breaker {
     };
     const entry: Listener = { type, fn };
     if (this.#actor !== undefined) entry.off = this.#attach(this.#actor, entry);
-    (this.#listeners ??= []).push(entry);
+    (this.#listeners ??= new Set()).add(entry);
     if (type === 'rejected') this.#rejectedListeners++;
     let active = true;
     return () => {
       if (!active) return;
       active = false;
       if (type === 'rejected') this.#rejectedListeners--;
-      this.#listeners = this.#listeners?.filter((l) => l !== entry);
+      this.#listeners?.delete(entry);
       entry.off?.();
     };
   }
@@ -526,6 +533,7 @@ export class Breaker {
   }
 
   #succeeded(generation: number): void {
+    this.inFlight--;
     const actor = this.#actor;
     if (actor === undefined) {
       const context = this.#context;
@@ -541,6 +549,7 @@ export class Breaker {
   }
 
   #failed(generation: number, category: ErrorCategory, error: unknown): void {
+    this.inFlight--;
     if (this.#actor === undefined) {
       // Dormant means closed: the chart's `recordFailure` below the threshold, else wake the actor.
       const context = this.#context;
@@ -576,6 +585,7 @@ export class Breaker {
   }
 
   #released(generation: number): void {
+    this.inFlight--;
     if (this.#actor === undefined) return;
     const { value, context } = this.#actor.getSnapshot();
     if (generation !== context.generation || value === 'closed') return;
@@ -634,7 +644,11 @@ export class Breaker {
   }
 }
 
-/** Creates and starts a circuit breaker. Throws a RangeError for an invalid option. */
+/**
+ * Creates a circuit breaker. It is dormant (closed, no actor) until its chart has work: the
+ * failure that reaches the threshold, `isolate()`, `reset()` or reading `breaker.actor` starts
+ * its actor. Throws a RangeError for an invalid option.
+ */
 export function createBreaker(options: BreakerOptions & { readonly snapshot?: unknown } = {}): Breaker {
   const { snapshot, ...rest } = options ?? {};
   return new Breaker(rest, { snapshot });

@@ -26,7 +26,7 @@ export interface RegistryOptions {
   readonly maxTools?: number;
   /** Open circuits at which `recoveryPause` is emitted (and `recoveryResumed` once below). @default none */
   readonly maxOpenCircuits?: number;
-  /** Longest tool name accepted, in UTF-16 code units. @default 65536 */
+  /** Longest tool name accepted, in UTF-16 code units. @default 1024 */
   readonly maxToolNameLength?: number;
   /** A persisted registry snapshot to start from (`getPersistedSnapshot()`). */
   readonly snapshot?: unknown;
@@ -131,7 +131,8 @@ export function resolveRegistryOptions(options: RegistryOptions = {}): ResolvedR
 
 /** The options of one tool: its exact override, else its longest matching prefix, else the defaults. */
 export function optionsForTool(resolved: ResolvedRegistryOptions, tool: string): ResolvedBreakerOptions {
-  const exact = resolved.exact.get(tool);
+  // With overrides, a name longer than V8 hashes by content meets only overrides of its own length.
+  const exact = resolved.exact.size === 0 ? undefined : resolved.exact.get(tool);
   if (exact) return exact;
   for (const [prefix, options] of resolved.prefixes) if (tool.startsWith(prefix)) return options;
   return resolved.defaults;

@@ -1,15 +1,12 @@
 import { createActor, type Actor } from 'xstate';
 import { initialBreakerContext } from '../machines/breaker.machine.js';
 import type { BreakerContext, BreakerEmitted, BreakerState } from '../machines/breaker.types.js';
-import { registryMachine, type RegistryEmitted, type RegistryMachine } from '../machines/registry.machine.js';
+import { registryMachine, type RegistryMachine } from '../machines/registry.machine.js';
 import {
-  BREAKER_EVENT_TYPES,
   Breaker,
-  checkListener,
   diagnosticsOf,
   type BreakerHost,
   type BreakerDiagnostics,
-  type BreakerEventMap,
   type ExecuteOptions,
   type Permit,
 } from './breaker.js';
@@ -28,6 +25,14 @@ import {
 } from './registry-snapshot.js';
 import { checkToolName } from './tool-name.js';
 import type { DashboardHandle, DashboardOptions } from './dashboard/options.js';
+import { RegistryListeners, type RegistryEventMap } from './registry/events.js';
+import { EvictionClock } from './registry/eviction.js';
+import { planRestore } from './registry/restore-plan.js';
+import { indexScheduler } from './registry/scheduler-index.js';
+import { ToolSlot } from './registry/slot.js';
+import { ToolTable } from './registry/tool-table.js';
+
+export type { RegistryEventMap } from './registry/events.js';
 
 /** One tool's diagnostics. */
 export interface ToolDiagnostics extends BreakerDiagnostics {
@@ -42,53 +47,38 @@ export interface RegistrySnapshot {
   readonly openCount: number;
 }
 
-type WithTool<E> = E & { readonly tool: string };
-
-/** Payloads of the registry's events, by name. Breaker events carry the tool's name. */
-export type RegistryEventMap = { readonly [K in keyof BreakerEventMap]: WithTool<BreakerEventMap[K]> } & {
-  readonly recoveryPause: Extract<RegistryEmitted, { type: 'recoveryPause' }> & {
-    readonly openTools: readonly string[];
-  };
-  readonly recoveryResumed: Extract<RegistryEmitted, { type: 'recoveryResumed' }>;
-  readonly evicted: { readonly type: 'evicted'; readonly tool: string };
-  readonly warning: { readonly type: 'warning'; readonly message: string; readonly error?: unknown };
-};
-
-type AnyListener = (event: never) => void;
-
 /** Kept in a variable so bundlers for browsers do not follow this Node-only import. */
 const DASHBOARD_MODULE = './dashboard/index.js';
 const BREAKER_EVENTS = ['opened', 'halfOpened', 'closed', 'isolated'] as const;
-const REGISTRY_EVENT_TYPES: readonly (keyof RegistryEventMap)[] = [
-  ...BREAKER_EVENT_TYPES,
-  'recoveryPause',
-  'recoveryResumed',
-  'evicted',
-  'warning',
-];
+/** Tools evicted per new tool at most: one to make room, one more to shrink back below `maxTools`. */
+const EVICTIONS_PER_ADD = 2;
 
 /**
  * Per-tool circuit breakers: one breaker per tool name, so one bad tool never disables the
  * others. Tools never seen are closed. A tool that is closed is a dormant breaker (its context
  * only); it gets a live `breakerMachine` actor, a child of the registry actor in one actor
  * system, as soon as the chart has work for it (opening, isolation), which keeps 100,000 tools
- * cheap (XState's spawn copies all of a parent's children on every spawn).
+ * cheap (XState's spawn copies all of a parent's children on every spawn). Adding, evicting,
+ * resetting and stopping a tool cost the same whatever the registry holds.
  */
 export class Registry {
   /** The registry actor (`registryMachine`); breaker actors are its children in its system. */
   readonly actor: Actor<RegistryMachine>;
   readonly #options: ResolvedRegistryOptions;
-  readonly #tools = new Map<string, Breaker>();
+  readonly #tools = new ToolTable<ToolSlot>();
+  readonly #eviction = new EvictionClock();
   readonly #live = new Set<Breaker>();
   readonly #open = new Set<string>();
   /** Breakers that may hold batched failures or rejections. */
   readonly #batching = new Set<Breaker>();
-  readonly #listeners = new Map<string, Set<AnyListener>>();
+  readonly #listeners = new RegistryListeners();
   readonly #store: RegistryStore | undefined;
   /** Shared by every breaker: their actors are this registry actor's children. */
   readonly #host: BreakerHost;
   #saveQueued = false;
   #stopped = false;
+  /** Past `maxTools` with nothing to evict, warned once; cleared when back within it. */
+  #overflowing = false;
 
   constructor(options: RegistryOptions = {}) {
     this.#options = resolveRegistryOptions(options);
@@ -100,6 +90,7 @@ export class Registry {
       clock: clockRunningFirst(clock ?? unrefClock, () => this.#flushBatches()),
       ...(inspect === undefined ? {} : { inspect }),
     });
+    indexScheduler(this.actor.system);
     this.#host = {
       parent: this.actor,
       adopt: (breaker) => this.#adopt(breaker),
@@ -135,10 +126,10 @@ export class Registry {
     fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>,
     options?: ExecuteOptions,
   ): Promise<Awaited<T>> {
-    const breaker = this.#tools.get(tool);
-    if (breaker !== undefined) {
-      breaker.recentlyUsed = true;
-      return breaker.execute(fn, options);
+    const slot = this.#tools.get(tool);
+    if (slot !== undefined) {
+      slot.used = true;
+      return slot.breaker.execute(fn, options);
     }
     try {
       return this.breaker(tool).execute(fn, options);
@@ -152,10 +143,10 @@ export class Registry {
    * stopped. Throws `InvalidToolNameError` for a bad name.
    */
   tryAcquire(tool: string): Permit | undefined {
-    const breaker = this.#tools.get(tool);
-    if (breaker !== undefined) {
-      breaker.recentlyUsed = true;
-      return breaker.tryAcquire();
+    const slot = this.#tools.get(tool);
+    if (slot !== undefined) {
+      slot.used = true;
+      return slot.breaker.tryAcquire();
     }
     if (this.#stopped) {
       checkToolName(tool, this.#options.maxToolNameLength);
@@ -171,24 +162,26 @@ export class Registry {
   breaker(tool: string): Breaker {
     const known = this.#tools.get(tool);
     if (known !== undefined) {
-      known.recentlyUsed = true;
-      return known;
+      known.used = true;
+      return known.breaker;
     }
     checkToolName(tool, this.#options.maxToolNameLength);
     if (this.#stopped) throw new BreakerStoppedError(tool);
-    if (this.#tools.size >= this.#options.maxTools) this.#evictOne();
-    return this.#place(tool, this.#newToolContext(tool), undefined);
+    const evicted = this.#makeRoom(1);
+    const breaker = this.#place(tool, this.#newToolContext(tool), undefined);
+    this.#grown(evicted);
+    return breaker;
   }
 
   /** The tool's state; `closed` for a tool never seen. */
   state(tool: string): BreakerState {
-    return this.#known(tool)?.state ?? 'closed';
+    return this.#known(tool)?.breaker.state ?? 'closed';
   }
 
   /** The tool's diagnostics; those of a closed, untouched breaker for a tool never seen. */
   diagnostics(tool: string): ToolDiagnostics {
-    const breaker = this.#known(tool);
-    if (breaker !== undefined) return { tool, ...breaker.diagnostics() };
+    const slot = this.#known(tool);
+    if (slot !== undefined) return { tool, ...slot.breaker.diagnostics() };
     return { tool, ...diagnosticsOf('closed', this.#newToolContext(tool), 0) };
   }
 
@@ -201,7 +194,7 @@ export class Registry {
   snapshot(): RegistrySnapshot {
     const diagnostics: ToolDiagnostics[] = [];
     const openCircuits: string[] = [];
-    for (const [tool, breaker] of this.#tools) {
+    for (const { tool, breaker } of this.#tools.values()) {
       const d = breaker.diagnostics();
       diagnostics.push({ tool, ...d });
       if (d.isOpen) openCircuits.push(tool);
@@ -221,17 +214,19 @@ export class Registry {
 
   /** Forgets the tool: its breaker stops, and the tool is closed and new again. */
   reset(tool: string): void {
-    const breaker = this.#known(tool);
-    if (breaker === undefined) return;
-    this.#remove(tool, breaker);
+    const slot = this.#known(tool);
+    if (slot === undefined) return;
+    this.#remove(slot);
     this.#queueSave();
   }
 
   /** Forgets every tool. */
   resetAll(): void {
     for (const breaker of this.#live) breaker.stop();
-    for (const breaker of this.#tools.values()) breaker.stop();
+    for (const { breaker } of this.#tools.values()) breaker.stop();
     this.#tools.clear();
+    this.#eviction.clear();
+    this.#overflowing = false;
     this.#live.clear();
     this.#open.clear();
     this.actor.send({ type: 'registry.resetAll' });
@@ -245,27 +240,20 @@ export class Registry {
 
   /** Ends the tool's isolation. */
   release(tool: string): void {
-    this.#known(tool)?.release();
+    this.#known(tool)?.breaker.release();
   }
 
   /** Subscribes to an event of every tool (with its name) or of the registry; returns the unsubscribe function. */
   on<K extends keyof RegistryEventMap>(type: K, listener: (event: RegistryEventMap[K]) => void): () => void {
-    checkListener('registry', REGISTRY_EVENT_TYPES, type, listener);
-    let set = this.#listeners.get(type);
-    if (set === undefined) {
-      set = new Set();
-      this.#listeners.set(type, set);
-      if (type === 'rejected') for (const breaker of this.#live) this.#forwardRejections(breaker);
-    }
-    const fn = listener as AnyListener;
-    set.add(fn);
-    return () => void set.delete(fn);
+    const { off, first } = this.#listeners.add(type, listener);
+    if (first && type === 'rejected') for (const breaker of this.#live) this.#forwardRejections(breaker);
+    return off;
   }
 
   /** Every tool's breaker snapshot, for `createRegistry({ snapshot })`. */
   getPersistedSnapshot(): PersistedRegistrySnapshot {
     const tools: PersistedRegistrySnapshot['tools'][number][] = [];
-    for (const [tool, breaker] of this.#tools) tools.push([tool, breaker.getPersistedSnapshot()]);
+    for (const { tool, breaker } of this.#tools.values()) tools.push([tool, breaker.getPersistedSnapshot()]);
     return { format: 'tripstate.registry', version: 1, tools };
   }
 
@@ -287,15 +275,15 @@ export class Registry {
     if (this.#stopped) return;
     this.#save();
     this.#stopped = true;
-    for (const breaker of this.#tools.values()) breaker.stop();
+    for (const { breaker } of this.#tools.values()) breaker.stop();
     for (const breaker of this.#live) breaker.stop();
     this.actor.stop();
   }
 
-  #known(tool: string): Breaker | undefined {
-    const breaker = this.#tools.get(tool);
-    if (breaker === undefined) checkToolName(tool, this.#options.maxToolNameLength);
-    return breaker;
+  #known(tool: string): ToolSlot | undefined {
+    const slot = this.#tools.get(tool);
+    if (slot === undefined) checkToolName(tool, this.#options.maxToolNameLength);
+    return slot;
   }
 
   #place(tool: string, dormant: BreakerContext | undefined, snapshot: unknown): Breaker {
@@ -304,7 +292,9 @@ export class Registry {
       ...(dormant === undefined ? { snapshot } : { dormant }),
       host: this.#host,
     });
-    this.#tools.set(tool, breaker);
+    const slot = new ToolSlot(tool, breaker);
+    this.#tools.add(slot);
+    this.#eviction.add(slot);
     // An inspector is shown every tool, new or restored: no dormancy when someone is watching.
     if (this.#options.defaults.inspect !== undefined) void breaker.actor;
     return breaker;
@@ -317,7 +307,9 @@ export class Registry {
     this.actor.send({ type: 'breaker.spawned', tool });
     for (const type of BREAKER_EVENTS) {
       breaker.on(type, (event: BreakerEmitted) => {
-        if (this.#tools.get(tool) !== breaker) return;
+        const slot = this.#tools.get(tool);
+        if (slot?.breaker !== breaker) return;
+        if (type === 'closed') this.#eviction.unpin(slot);
         this.#track(tool, type === 'opened' || type === 'isolated');
         this.#emit(type, { ...event, tool } as RegistryEventMap[typeof type]);
         this.#queueSave();
@@ -339,34 +331,46 @@ export class Registry {
     this.actor.send({ type: open ? 'breaker.opened' : 'breaker.recovered', tool });
   }
 
-  #remove(tool: string, breaker: Breaker): void {
-    this.#track(tool, false);
-    this.#tools.delete(tool);
-    breaker.stop();
+  #remove(slot: ToolSlot): void {
+    this.#track(slot.tool, false);
+    this.#tools.delete(slot);
+    this.#eviction.remove(slot);
+    if (this.#tools.size <= this.#options.maxTools) this.#overflowing = false;
+    slot.breaker.stop();
   }
 
   /**
-   * Evicts the least recently used closed tool with no failures (CLOCK: a used tool gets a
-   * second chance). Open, half-open, isolated and failing tools are never evicted; when none
-   * can go, the registry grows past `maxTools` and says so.
+   * Makes room for `adding` new tools: evicts least recently used closed tools with no failures
+   * and no call in flight (see `EvictionClock`), at most `EVICTIONS_PER_ADD` per tool added, so a
+   * registry that grew past `maxTools` shrinks back as tools become evictable. Returns the
+   * evicted tools, announced by `#grown` once the new tools are in.
    */
-  #evictOne(): void {
-    let budget = this.#tools.size * 2;
-    for (const [tool, breaker] of this.#tools) {
-      if (budget-- <= 0) break;
-      if (!breaker.recentlyUsed && breaker.state === 'closed' && breaker.failureCount === 0) {
-        this.#remove(tool, breaker);
-        this.#emit('evicted', { type: 'evicted', tool });
-        return;
-      }
-      breaker.recentlyUsed = false;
-      this.#tools.delete(tool);
-      this.#tools.set(tool, breaker);
+  #makeRoom(adding: number): string[] | undefined {
+    const max = this.#options.maxTools;
+    let evicted: string[] | undefined;
+    for (let budget = adding * EVICTIONS_PER_ADD; budget > 0 && this.#tools.size + adding > max; budget--) {
+      const slot = this.#eviction.take();
+      if (slot === undefined) break;
+      this.#remove(slot);
+      (evicted ??= []).push(slot.tool);
     }
-    this.#emit('warning', {
-      type: 'warning',
-      message: `tripstate: ${this.#tools.size} tools and none can be evicted (all open, half-open, isolated or failing); maxTools ${this.#options.maxTools} exceeded`,
-    });
+    return evicted;
+  }
+
+  /**
+   * After tools were added: says once that the registry went past `maxTools` (nothing could be
+   * evicted), then announces the evicted tools. Their listeners may add tools again: the registry
+   * is within its bounds by then, and any further tool makes room for itself.
+   */
+  #grown(evicted: readonly string[] | undefined): void {
+    if (this.#tools.size > this.#options.maxTools && !this.#overflowing) {
+      this.#overflowing = true;
+      this.#emit('warning', {
+        type: 'warning',
+        message: `tripstate: ${this.#tools.size} tools and none can be evicted (all open, half-open, isolated, failing or with calls in flight); maxTools ${this.#options.maxTools} exceeded`,
+      });
+    }
+    for (const tool of evicted ?? []) this.#emit('evicted', { type: 'evicted', tool });
   }
 
   /** Sends every breaker's batched failures and rejections to its actor. */
@@ -378,16 +382,7 @@ export class Registry {
   }
 
   #emit<K extends keyof RegistryEventMap>(type: K, event: RegistryEventMap[K]): void {
-    const set = this.#listeners.get(type);
-    if (set === undefined) return;
-    for (const listener of set) {
-      try {
-        (listener as (event: RegistryEventMap[K]) => void)(event);
-      } catch (error) {
-        if (type !== 'warning')
-          this.#emit('warning', { type: 'warning', message: `tripstate: a ${type} listener threw`, error });
-      }
-    }
+    this.#listeners.emit(type, event);
   }
 
   #restore(options: RegistryOptions): void {
@@ -395,11 +390,15 @@ export class Registry {
     try {
       if (input === undefined && this.#store !== undefined) input = this.#store.load();
       if (input === undefined) return;
-      const tools = restoreRegistrySnapshot(
-        input,
-        (tool) => optionsForTool(this.#options, tool).config,
-        this.#options.maxToolNameLength,
+      const { kept: tools, dropped } = planRestore(
+        restoreRegistrySnapshot(
+          input,
+          (tool) => optionsForTool(this.#options, tool).config,
+          this.#options.maxToolNameLength,
+        ),
+        this.#options.maxTools,
       );
+      if (dropped > 0) this.#warnDropped(dropped, tools.length);
       for (const [tool, snapshot] of tools) {
         const breaker =
           snapshot.value === 'closed'
@@ -410,6 +409,7 @@ export class Registry {
     } catch (error) {
       if (this.#options.onInvalidSnapshot === 'throw' || !(error instanceof SnapshotError)) throw error;
       this.#tools.clear();
+      this.#eviction.clear();
       this.#live.clear();
       this.#open.clear();
       this.actor.send({ type: 'registry.resetAll' });
@@ -421,6 +421,17 @@ export class Registry {
         }),
       );
     }
+  }
+
+  /** A snapshot larger than `maxTools` was cut down: said once listeners can hear it. */
+  #warnDropped(dropped: number, kept: number): void {
+    this.#overflowing = kept > this.#options.maxTools;
+    queueMicrotask(() =>
+      this.#emit('warning', {
+        type: 'warning',
+        message: `tripstate: the snapshot held more than maxTools ${this.#options.maxTools} tools: kept ${kept} (every open, half-open, isolated or failing one, then the closed ones listed last), dropped ${dropped} closed ones`,
+      }),
+    );
   }
 
   #queueSave(): void {

@@ -6,8 +6,13 @@ export class InvalidToolNameError extends TypeError {
   }
 }
 
-/** The longest tool name accepted by default, in UTF-16 code units (64 Ki). */
-export const DEFAULT_MAX_TOOL_NAME_LENGTH = 65_536;
+/**
+ * The longest tool name accepted by default, in UTF-16 code units: 1,024. Real names are far
+ * shorter (the model APIs allow 64 to 128 characters, MCP clients prefix a server's name), while
+ * a model, or a prompt injected into one, may produce names of any length. A registry may allow
+ * longer names (`maxToolNameLength`); a lookup still costs no more than the name's own length.
+ */
+export const DEFAULT_MAX_TOOL_NAME_LENGTH = 1_024;
 
 /**
  * Checks a tool name from untrusted input (a model's output). Any non-empty string up to

@@ -25,6 +25,8 @@ for (const name of names) registry.tryAcquire(name)?.failure('execution_error');
 const registered = heapUsed();
 const breakers = names.map((name) => registry.breaker(name));
 const byName = new Map(names.map((name, i) => [name, breakers[i]!]));
+/** The same breakers with a use bit beside each, as the registry keeps them. */
+const slots = new Map(names.map((name, i) => [name, { breaker: breakers[i]!, used: false }]));
 
 let r = 0;
 let a = 0;
@@ -37,9 +39,9 @@ const paths: Record<string, () => unknown> = {
   map: () => do_not_optimize(lookup.get(names[m++ % size]!)),
   'own map': () => byName.get(names[g++ % size]!)!.execute(succeed),
   'own map+write': () => {
-    const breaker = byName.get(names[w++ % size]!)!;
-    breaker.recentlyUsed = true;
-    return breaker.execute(succeed);
+    const slot = slots.get(names[w++ % size]!)!;
+    slot.used = true;
+    return slot.breaker.execute(succeed);
   },
 };
 

@@ -51,7 +51,6 @@ describe('eviction (maxTools)', () => {
     registry.tryAcquire('a')?.success();
     const actor = registry.breaker('a').actor;
     expect(registry.actor.getSnapshot().context.liveBreakers).toBe(1);
-    registry.breaker('a').recentlyUsed = false;
     registry.tryAcquire('b');
     expect(actor.getSnapshot().status).toBe('stopped');
     expect(registry.actor.getSnapshot().context.liveBreakers).toBe(0);

@@ -60,16 +60,19 @@ function stateValue(value: unknown): BreakerStateValue {
 }
 
 /**
- * Validates a persisted breaker snapshot of unknown origin and rebuilds it from its known
+ * Validates a persisted breaker snapshot of unknown origin (taken while running or after
+ * `stop()`) and rebuilds it, active, from its known
  * fields only (nothing else is copied, so no prototype can be polluted), with `config`
  * replaced by the breaker's current configuration.
  */
 export function restoreBreakerSnapshot(input: unknown, config: BreakerConfig): PersistedBreakerSnapshot {
   const snapshot = record(input, '');
-  if (own(snapshot, 'status') !== 'active') {
+  // A snapshot taken after `stop()` says "stopped": the circuit it holds is the one at stop().
+  const status = own(snapshot, 'status');
+  if (status !== 'active' && status !== 'stopped') {
     throw new SnapshotError(
       'status',
-      `expected "active", got ${JSON.stringify(own(snapshot, 'status')) ?? 'undefined'}`,
+      `expected "active" or "stopped", got ${JSON.stringify(status) ?? 'undefined'}`,
     );
   }
   const value = stateValue(own(snapshot, 'value'));

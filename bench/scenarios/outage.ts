@@ -1,0 +1,96 @@
+/**
+ * Scenario 8: a registry through an outage. (a) 100,000 tools never seen before, each with one
+ * counted failure, at the default options (so none can be evicted past `maxTools`: every one is
+ * failing); (b) 20,000 circuits opening at once, then `stop()`; the same then `resetAll()`; the
+ * same then `reset(tool)` one tool at a time. Whole operations are timed once each (they are
+ * seconds long before the fix, milliseconds after); heap is measured after a full collection.
+ */
+import type { BenchConfig } from '../config.js';
+import { HOUR_MS } from '../contenders.js';
+import { createRegistry, type Registry } from '../../src/index.js';
+import { formatBytes, formatNs, type ScenarioResult, type Target } from '../report.js';
+import { heapUsed, nowNs } from '../stats.js';
+
+const openOptions = { failureThreshold: 1, minBackoffMs: HOUR_MS, maxBackoffMs: HOUR_MS };
+
+function timed(fn: () => void): number {
+  const start = nowNs();
+  fn();
+  return nowNs() - start;
+}
+
+function openAll(registry: Registry, tools: readonly string[]): void {
+  for (const tool of tools) registry.tryAcquire(tool)?.failure('network');
+}
+
+export function outage(config: BenchConfig): Promise<ScenarioResult> {
+  const newTools = config.smoke ? 5_000 : 100_000;
+  const circuits = config.smoke ? 1_000 : 20_000;
+  const resets = Math.min(1_000, circuits);
+
+  const before = heapUsed();
+  const registry = createRegistry();
+  let warnings = 0;
+  registry.on('warning', () => warnings++);
+  const names = Array.from({ length: newTools }, (_, i) => `hallucinated_tool_${i}`);
+  const addNs = timed(() => {
+    for (const tool of names) registry.tryAcquire(tool)?.failure('execution_error');
+  });
+  const heap = heapUsed() - before;
+  registry.stop();
+
+  const tools = Array.from({ length: circuits }, (_, i) => `mcp__down__tool_${i}`);
+  const stopping = createRegistry({ defaults: openOptions, maxTools: 2 * circuits });
+  const openNs = timed(() => openAll(stopping, tools));
+  const stopNs = timed(() => stopping.stop());
+  const resetting = createRegistry({ defaults: openOptions, maxTools: 2 * circuits });
+  openAll(resetting, tools);
+  const resetAllNs = timed(() => resetting.resetAll());
+  resetting.stop();
+  const single = createRegistry({ defaults: openOptions, maxTools: 2 * circuits });
+  openAll(single, tools);
+  const resetNs = timed(() => {
+    for (let i = 0; i < resets; i++) single.reset(tools[i]!);
+  });
+  single.stop();
+
+  const per = (ns: number, n: number): string => `${formatNs(ns)} (${formatNs(ns / n)} each)`;
+  const targets: Target[] = config.smoke
+    ? []
+    : [
+        {
+          goal: '8a. 100,000 new tools, one counted failure each: < 2 s, < 300 MB',
+          measured: `${formatNs(addNs)}, ${formatBytes(heap)}`,
+          met: addNs < 2e9 && heap < 300 * 1_048_576,
+        },
+        { goal: '8b. 20,000 circuits opening at once: < 1 s', measured: formatNs(openNs), met: openNs < 1e9 },
+        { goal: '8b. then stop(): < 1 s', measured: formatNs(stopNs), met: stopNs < 1e9 },
+        { goal: '8b. then resetAll(): < 1 s', measured: formatNs(resetAllNs), met: resetAllNs < 1e9 },
+        {
+          goal: '8b. reset(tool) with 20,000 open: < 50 µs',
+          measured: formatNs(resetNs / resets),
+          met: resetNs / resets < 50_000,
+        },
+      ];
+  return Promise.resolve({
+    tables: [
+      {
+        title: '8. A registry through an outage',
+        header: ['operation', 'time', 'notes'],
+        rows: [
+          [
+            `${newTools} new tools, 1 counted failure each`,
+            per(addNs, newTools),
+            `heap +${formatBytes(heap)}, ${warnings} warning(s)`,
+          ],
+          [`${circuits} circuits opening`, per(openNs, circuits), ''],
+          [`stop() with ${circuits} open`, formatNs(stopNs), ''],
+          [`resetAll() with ${circuits} open`, formatNs(resetAllNs), ''],
+          [`reset(tool) with ${circuits} open`, per(resetNs, resets), `${resets} tools reset one by one`],
+        ],
+        notes: ['each operation is timed once: a trend across runs, not a distribution'],
+      },
+    ],
+    targets,
+  });
+}

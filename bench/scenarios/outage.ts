@@ -23,36 +23,44 @@ function openAll(registry: Registry, tools: readonly string[]): void {
   for (const tool of tools) registry.tryAcquire(tool)?.failure('network');
 }
 
-export function outage(config: BenchConfig): Promise<ScenarioResult> {
-  const newTools = config.smoke ? 5_000 : 100_000;
-  const circuits = config.smoke ? 1_000 : 20_000;
-  const resets = Math.min(1_000, circuits);
-
+/** (a): new tools that each count one failure, at the default options; the registry is garbage after. */
+function newTools(count: number): { addNs: number; heap: number; warnings: number } {
   const before = heapUsed();
   const registry = createRegistry();
   let warnings = 0;
   registry.on('warning', () => warnings++);
-  const names = Array.from({ length: newTools }, (_, i) => `hallucinated_tool_${i}`);
+  const names = Array.from({ length: count }, (_, i) => `hallucinated_tool_${i}`);
   const addNs = timed(() => {
     for (const tool of names) registry.tryAcquire(tool)?.failure('execution_error');
   });
   const heap = heapUsed() - before;
   registry.stop();
+  return { addNs, heap, warnings };
+}
 
+/** (b): `circuits` circuits opening, then `end` run on the registry: its time. */
+function openThen(
+  tools: readonly string[],
+  end: (registry: Registry) => void,
+): { openNs: number; endNs: number } {
+  const registry = createRegistry({ defaults: openOptions, maxTools: 2 * tools.length });
+  const openNs = timed(() => openAll(registry, tools));
+  const endNs = timed(() => end(registry));
+  registry.stop();
+  return { openNs, endNs };
+}
+
+export function outage(config: BenchConfig): Promise<ScenarioResult> {
+  const circuits = config.smoke ? 1_000 : 20_000;
+  const resets = Math.min(1_000, circuits);
+  const added = config.smoke ? 5_000 : 100_000;
+  const { addNs, heap, warnings } = newTools(added);
   const tools = Array.from({ length: circuits }, (_, i) => `mcp__down__tool_${i}`);
-  const stopping = createRegistry({ defaults: openOptions, maxTools: 2 * circuits });
-  const openNs = timed(() => openAll(stopping, tools));
-  const stopNs = timed(() => stopping.stop());
-  const resetting = createRegistry({ defaults: openOptions, maxTools: 2 * circuits });
-  openAll(resetting, tools);
-  const resetAllNs = timed(() => resetting.resetAll());
-  resetting.stop();
-  const single = createRegistry({ defaults: openOptions, maxTools: 2 * circuits });
-  openAll(single, tools);
-  const resetNs = timed(() => {
-    for (let i = 0; i < resets; i++) single.reset(tools[i]!);
+  const { openNs, endNs: stopNs } = openThen(tools, (registry) => registry.stop());
+  const { endNs: resetAllNs } = openThen(tools, (registry) => registry.resetAll());
+  const { endNs: resetNs } = openThen(tools, (registry) => {
+    for (let i = 0; i < resets; i++) registry.reset(tools[i]!);
   });
-  single.stop();
 
   const per = (ns: number, n: number): string => `${formatNs(ns)} (${formatNs(ns / n)} each)`;
   const targets: Target[] = config.smoke
@@ -79,8 +87,8 @@ export function outage(config: BenchConfig): Promise<ScenarioResult> {
         header: ['operation', 'time', 'notes'],
         rows: [
           [
-            `${newTools} new tools, 1 counted failure each`,
-            per(addNs, newTools),
+            `${added} new tools, 1 counted failure each`,
+            per(addNs, added),
             `heap +${formatBytes(heap)}, ${warnings} warning(s)`,
           ],
           [`${circuits} circuits opening`, per(openNs, circuits), ''],

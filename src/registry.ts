@@ -26,11 +26,10 @@ import {
 import { checkToolName } from './tool-name.js';
 import type { DashboardHandle, DashboardOptions } from './dashboard/options.js';
 import { RegistryListeners, type RegistryEventMap } from './registry/events.js';
-import { EvictionClock } from './registry/eviction.js';
 import { planRestore } from './registry/restore-plan.js';
 import { indexScheduler } from './registry/scheduler-index.js';
 import { ToolSlot } from './registry/slot.js';
-import { ToolTable } from './registry/tool-table.js';
+import { RegistryTools } from './registry/tools.js';
 
 export type { RegistryEventMap } from './registry/events.js';
 
@@ -50,8 +49,6 @@ export interface RegistrySnapshot {
 /** Kept in a variable so bundlers for browsers do not follow this Node-only import. */
 const DASHBOARD_MODULE = './dashboard/index.js';
 const BREAKER_EVENTS = ['opened', 'halfOpened', 'closed', 'isolated'] as const;
-/** Tools evicted per new tool at most: one to make room, one more to shrink back below `maxTools`. */
-const EVICTIONS_PER_ADD = 2;
 
 /**
  * Per-tool circuit breakers: one breaker per tool name, so one bad tool never disables the
@@ -65,8 +62,7 @@ export class Registry {
   /** The registry actor (`registryMachine`); breaker actors are its children in its system. */
   readonly actor: Actor<RegistryMachine>;
   readonly #options: ResolvedRegistryOptions;
-  readonly #tools = new ToolTable<ToolSlot>();
-  readonly #eviction = new EvictionClock();
+  readonly #tools: RegistryTools;
   readonly #live = new Set<Breaker>();
   readonly #open = new Set<string>();
   /** Breakers that may hold batched failures or rejections. */
@@ -77,11 +73,10 @@ export class Registry {
   readonly #host: BreakerHost;
   #saveQueued = false;
   #stopped = false;
-  /** Past `maxTools` with nothing to evict, warned once; cleared when back within it. */
-  #overflowing = false;
 
   constructor(options: RegistryOptions = {}) {
     this.#options = resolveRegistryOptions(options);
+    this.#tools = new RegistryTools(this.#options.maxTools);
     const { clock, inspect } = this.#options.defaults;
     this.#store = options.store;
     this.actor = createActor(registryMachine, {
@@ -167,9 +162,18 @@ export class Registry {
     }
     checkToolName(tool, this.#options.maxToolNameLength);
     if (this.#stopped) throw new BreakerStoppedError(tool);
-    const evicted = this.#makeRoom(1);
+    const evicted = this.#tools.makeRoom(1);
+    for (const slot of evicted ?? []) this.#stopSlot(slot);
     const breaker = this.#place(tool, this.#newToolContext(tool), undefined);
-    this.#grown(evicted);
+    if (this.#tools.crossedMaxTools()) {
+      this.#emit('warning', {
+        type: 'warning',
+        message: `tripstate: ${this.#tools.size} tools and none can be evicted (all open, half-open, isolated, failing or with calls in flight); maxTools ${this.#options.maxTools} exceeded`,
+      });
+    }
+    // Announced once the new tool is in: a listener that adds a tool finds the registry within
+    // its bounds, and its tool makes room for itself.
+    for (const { tool: gone } of evicted ?? []) this.#emit('evicted', { type: 'evicted', tool: gone });
     return breaker;
   }
 
@@ -225,8 +229,6 @@ export class Registry {
     for (const breaker of this.#live) breaker.stop();
     for (const { breaker } of this.#tools.values()) breaker.stop();
     this.#tools.clear();
-    this.#eviction.clear();
-    this.#overflowing = false;
     this.#live.clear();
     this.#open.clear();
     this.actor.send({ type: 'registry.resetAll' });
@@ -292,9 +294,7 @@ export class Registry {
       ...(dormant === undefined ? { snapshot } : { dormant }),
       host: this.#host,
     });
-    const slot = new ToolSlot(tool, breaker);
-    this.#tools.add(slot);
-    this.#eviction.add(slot);
+    this.#tools.add(new ToolSlot(tool, breaker));
     // An inspector is shown every tool, new or restored: no dormancy when someone is watching.
     if (this.#options.defaults.inspect !== undefined) void breaker.actor;
     return breaker;
@@ -309,7 +309,7 @@ export class Registry {
       breaker.on(type, (event: BreakerEmitted) => {
         const slot = this.#tools.get(tool);
         if (slot?.breaker !== breaker) return;
-        if (type === 'closed') this.#eviction.unpin(slot);
+        if (type === 'closed') this.#tools.unpin(slot);
         this.#track(tool, type === 'opened' || type === 'isolated');
         this.#emit(type, { ...event, tool } as RegistryEventMap[typeof type]);
         this.#queueSave();
@@ -332,45 +332,14 @@ export class Registry {
   }
 
   #remove(slot: ToolSlot): void {
-    this.#track(slot.tool, false);
     this.#tools.delete(slot);
-    this.#eviction.remove(slot);
-    if (this.#tools.size <= this.#options.maxTools) this.#overflowing = false;
+    this.#stopSlot(slot);
+  }
+
+  /** Stops the breaker of a tool taken out of the registry. */
+  #stopSlot(slot: ToolSlot): void {
+    this.#track(slot.tool, false);
     slot.breaker.stop();
-  }
-
-  /**
-   * Makes room for `adding` new tools: evicts least recently used closed tools with no failures
-   * and no call in flight (see `EvictionClock`), at most `EVICTIONS_PER_ADD` per tool added, so a
-   * registry that grew past `maxTools` shrinks back as tools become evictable. Returns the
-   * evicted tools, announced by `#grown` once the new tools are in.
-   */
-  #makeRoom(adding: number): string[] | undefined {
-    const max = this.#options.maxTools;
-    let evicted: string[] | undefined;
-    for (let budget = adding * EVICTIONS_PER_ADD; budget > 0 && this.#tools.size + adding > max; budget--) {
-      const slot = this.#eviction.take();
-      if (slot === undefined) break;
-      this.#remove(slot);
-      (evicted ??= []).push(slot.tool);
-    }
-    return evicted;
-  }
-
-  /**
-   * After tools were added: says once that the registry went past `maxTools` (nothing could be
-   * evicted), then announces the evicted tools. Their listeners may add tools again: the registry
-   * is within its bounds by then, and any further tool makes room for itself.
-   */
-  #grown(evicted: readonly string[] | undefined): void {
-    if (this.#tools.size > this.#options.maxTools && !this.#overflowing) {
-      this.#overflowing = true;
-      this.#emit('warning', {
-        type: 'warning',
-        message: `tripstate: ${this.#tools.size} tools and none can be evicted (all open, half-open, isolated, failing or with calls in flight); maxTools ${this.#options.maxTools} exceeded`,
-      });
-    }
-    for (const tool of evicted ?? []) this.#emit('evicted', { type: 'evicted', tool });
   }
 
   /** Sends every breaker's batched failures and rejections to its actor. */
@@ -398,7 +367,6 @@ export class Registry {
         ),
         this.#options.maxTools,
       );
-      if (dropped > 0) this.#warnDropped(dropped, tools.length);
       for (const [tool, snapshot] of tools) {
         const breaker =
           snapshot.value === 'closed'
@@ -406,10 +374,10 @@ export class Registry {
             : this.#place(tool, undefined, snapshot);
         if (breaker.state === 'open' || breaker.state === 'isolated') this.#track(tool, true);
       }
+      if (dropped > 0) this.#warnDropped(dropped, tools.length);
     } catch (error) {
       if (this.#options.onInvalidSnapshot === 'throw' || !(error instanceof SnapshotError)) throw error;
       this.#tools.clear();
-      this.#eviction.clear();
       this.#live.clear();
       this.#open.clear();
       this.actor.send({ type: 'registry.resetAll' });
@@ -425,7 +393,7 @@ export class Registry {
 
   /** A snapshot larger than `maxTools` was cut down: said once listeners can hear it. */
   #warnDropped(dropped: number, kept: number): void {
-    this.#overflowing = kept > this.#options.maxTools;
+    this.#tools.crossedMaxTools(); // this warning says it: the next tool added does not again
     queueMicrotask(() =>
       this.#emit('warning', {
         type: 'warning',

@@ -197,8 +197,8 @@ class BreakerPermit implements Permit {
  * machine would ignore, and batches the rejections and the below-threshold failures it would
  * only count (flushed before any other event, before any timer fires and whenever state is
  * read), unless an inspector (or, for rejections, a `rejected` listener) wants each one.
- * Inside a registry a closed breaker may be dormant: no actor, its state a plain context
- * changed only through the chart's own closed-state functions, until the chart has work.
+ * A closed breaker, standalone or in a registry, may be dormant: no actor, its state a plain
+ * context changed only through the chart's own closed-state functions, until the chart has work.
  */
 export class Breaker {
   /** The registry's tool name, if any. */

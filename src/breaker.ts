@@ -21,6 +21,7 @@ import { clockRunningFirst, unrefClock } from './clock.js';
 import { BreakerStoppedError, BrokenCircuitError, IsolatedCircuitError, withoutStack } from './errors.js';
 import { resolveBreakerOptions, type BreakerOptions, type ResolvedBreakerOptions } from './options.js';
 import { restoreBreakerSnapshot, type PersistedBreakerSnapshot } from './snapshot.js';
+import { CallCounts, type BreakerStats } from './stats.js';
 
 type BreakerSnapshot = SnapshotFrom<BreakerMachine>;
 type Rejecting = Exclude<BreakerState, 'closed'>;
@@ -225,6 +226,8 @@ export class Breaker {
   #pendingFailureGeneration = 0;
   /** A standalone breaker's settle handlers for calls without a signal, made once per generation. */
   #handlers: CallHandlers | undefined;
+  /** Cumulative call counts (`stats()`). */
+  readonly #counts = new CallCounts();
 
   constructor(options: BreakerOptions | ResolvedBreakerOptions = {}, placement: ActorPlacement = {}) {
     this.#options = 'config' in options ? options : resolveBreakerOptions(options);
@@ -273,6 +276,8 @@ export class Breaker {
       ...(host === undefined ? {} : { parent: host.parent, id: this.tool }),
     });
     this.#actor = actor;
+    const counts = this.#counts;
+    actor.on('*', (event) => counts.transition(event));
     for (const listener of this.#listeners ?? []) listener.off = this.#attach(actor, listener);
     actor.start();
     host?.adopt(this);
@@ -315,7 +320,11 @@ export class Breaker {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     const generation = this.#admission();
-    if (generation < 0) return Promise.reject(this.#rejection());
+    if (generation < 0) {
+      this.#counts.rejections++;
+      return Promise.reject(this.#rejection());
+    }
+    this.#counts.calls++;
     let pending: T | PromiseLike<T>;
     try {
       pending = fn(signal);
@@ -370,7 +379,12 @@ export class Breaker {
   /** A non-throwing gate: a permit when the call is admitted, undefined when rejected. */
   tryAcquire(): Permit | undefined {
     const generation = this.#admission();
-    return generation < 0 ? undefined : new BreakerPermit(generation, this);
+    if (generation < 0) {
+      this.#counts.rejections++;
+      return undefined;
+    }
+    this.#counts.calls++;
+    return new BreakerPermit(generation, this);
   }
 
   /** The generation a call is admitted in, or -1 when rejected. */
@@ -388,6 +402,11 @@ export class Breaker {
     if (outcome === 'release') return this.#released(generation);
     const category = isErrorCategory(error) ? error : this.#classify(error);
     this.#failed(generation, category, isErrorCategory(error) ? undefined : error);
+  }
+
+  /** Cumulative counts of this breaker's calls, outcomes, rejections and transitions (see `BreakerStats`). */
+  stats(): BreakerStats {
+    return this.#counts.read();
   }
 
   /** Diagnostics of the circuit, read at this instant. */
@@ -526,6 +545,7 @@ export class Breaker {
   }
 
   #succeeded(generation: number): void {
+    this.#counts.successes++;
     const actor = this.#actor;
     if (actor === undefined) {
       const context = this.#context;
@@ -541,6 +561,7 @@ export class Breaker {
   }
 
   #failed(generation: number, category: ErrorCategory, error: unknown): void {
+    this.#counts.failed(category, countsAsFailure(this.#options.config, category));
     if (this.#actor === undefined) {
       // Dormant means closed: the chart's `recordFailure` below the threshold, else wake the actor.
       const context = this.#context;
@@ -576,6 +597,7 @@ export class Breaker {
   }
 
   #released(generation: number): void {
+    this.#counts.released++;
     if (this.#actor === undefined) return;
     const { value, context } = this.#actor.getSnapshot();
     if (generation !== context.generation || value === 'closed') return;

@@ -27,6 +27,7 @@ import {
   type RegistryStore,
 } from './registry-snapshot.js';
 import { checkToolName } from './tool-name.js';
+import { EMPTY_STATS, type BreakerStats } from './stats.js';
 import type { DashboardHandle, DashboardOptions } from './dashboard/options.js';
 
 /** One tool's diagnostics. */
@@ -190,6 +191,19 @@ export class Registry {
     const breaker = this.#known(tool);
     if (breaker !== undefined) return { tool, ...breaker.diagnostics() };
     return { tool, ...diagnosticsOf('closed', this.#newToolContext(tool), 0) };
+  }
+
+  /** The tool's cumulative call counts (see `BreakerStats`); all zero for a tool never seen. */
+  stats(tool: string): BreakerStats {
+    return this.#known(tool)?.stats() ?? EMPTY_STATS;
+  }
+
+  /**
+   * Every tool the registry holds now and its breaker, in the order first seen (for exporters
+   * that read every tool at once). Reading a breaker through it does not count as a use.
+   */
+  entries(): IterableIterator<[string, Breaker]> {
+    return this.#tools.entries();
   }
 
   /** The context of a tool's breaker before its first call: closed, as if its chart had just started. */

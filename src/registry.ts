@@ -21,6 +21,7 @@ import {
   type RegistryOptions,
   type ResolvedRegistryOptions,
 } from './registry-options.js';
+import { liveContext } from './snapshot.js';
 import {
   restoreRegistrySnapshot,
   type PersistedRegistrySnapshot,
@@ -133,7 +134,7 @@ export class Registry {
   /** Runs `fn` through the tool's breaker (see `Breaker.execute`). Rejects for an invalid tool name. */
   execute<T>(
     tool: string,
-    fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>,
+    fn: (signal: AbortSignal) => T | PromiseLike<T>,
     options?: ExecuteOptions,
   ): Promise<Awaited<T>> {
     const breaker = this.#tools.get(tool);
@@ -417,7 +418,7 @@ export class Registry {
       for (const [tool, snapshot] of tools) {
         const breaker =
           snapshot.value === 'closed'
-            ? this.#place(tool, snapshot.context, undefined)
+            ? this.#place(tool, liveContext(snapshot.context), undefined)
             : this.#place(tool, undefined, snapshot);
         if (breaker.state === 'open' || breaker.state === 'isolated') this.#track(tool, true);
       }

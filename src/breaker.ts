@@ -4,6 +4,7 @@ import {
   countsAsFailure,
   hasProbeSlot,
   isBackoffElapsed,
+  isSlowCall,
   reachesThreshold,
   remainingBackoff,
   withFailureRecorded,
@@ -24,7 +25,13 @@ import { abortCategory } from './classify.js';
 import { clockRunningFirst, unrefClock } from './clock.js';
 import { BreakerStoppedError, BrokenCircuitError, IsolatedCircuitError, withoutStack } from './errors.js';
 import { resolveBreakerOptions, type BreakerOptions, type ResolvedBreakerOptions } from './options.js';
-import { CallCounts, type BreakerStats } from './stats.js';
+import { CallCounts, type BreakerStats, type CallOutcome } from './stats.js';
+import {
+  DurationRecorder,
+  DurationSinks,
+  type DurationHistogram,
+  type DurationListener,
+} from './durations.js';
 import {
   liveContext,
   persistedContext,
@@ -172,6 +179,10 @@ export class Breaker {
    * makes the hot path read the clock at admission and settlement. @internal
    */
   measuresDurations: boolean;
+  /** Durations by outcome, once metrics asked for them. */
+  #durations: DurationRecorder | undefined;
+  /** A standalone breaker's own duration observers. */
+  #ownSinks: DurationSinks | undefined;
 
   constructor(options: BreakerOptions | ResolvedBreakerOptions = {}, placement: ActorPlacement = {}) {
     this.#options = 'config' in options ? options : resolveBreakerOptions(options);
@@ -404,6 +415,48 @@ export class Breaker {
     return this.#counts.read();
   }
 
+  /**
+   * Measures every call's duration (into `durationHistogram`, and `listener` if given) until
+   * the returned function is called. For metrics exporters. @internal
+   */
+  measureDurations(listener?: DurationListener): () => void {
+    const sinks = (this.#ownSinks ??= new DurationSinks());
+    sinks.observers++;
+    if (listener !== undefined) sinks.listeners.add(listener);
+    this.attachDurations(sinks);
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      sinks.observers--;
+      if (listener !== undefined) sinks.listeners.delete(listener);
+      if (sinks.observers === 0) this.detachDurations();
+    };
+  }
+
+  /** Measures durations into `sinks` (a registry's, shared by its breakers). @internal */
+  attachDurations(sinks: DurationSinks): void {
+    this.#durations ??= new DurationRecorder(sinks);
+    this.measuresDurations = true;
+  }
+
+  /** Stops measuring durations unless a slow-call rule needs them. @internal */
+  detachDurations(): void {
+    const { window, slowCallDurationMs } = this.#options.config;
+    this.measuresDurations = window !== null && slowCallDurationMs !== null;
+  }
+
+  /** The measured durations of one outcome; undefined unless durations were ever measured. @internal */
+  durationHistogram(outcome: CallOutcome): DurationHistogram | undefined {
+    return this.#durations?.histogram(outcome);
+  }
+
+  /** Counts a slow call and records its duration, when measured. */
+  #measured(outcome: CallOutcome, category: ErrorCategory | null, durationMs: number | undefined): void {
+    if (isSlowCall(this.#options.config, category, durationMs)) this.#counts.slowCalls++;
+    if (durationMs !== undefined) this.#durations?.record(this.tool, outcome, category, durationMs);
+  }
+
   /** Diagnostics of the circuit, read at this instant. */
   diagnostics(): BreakerDiagnostics {
     const { value, context } = this.getSnapshot();
@@ -544,6 +597,7 @@ export class Breaker {
 
   #succeeded(generation: number, durationMs?: number): void {
     this.#counts.successes++;
+    this.#measured('success', null, durationMs);
     const actor = this.#actor;
     if (actor === undefined) {
       // Dormant means closed: the chart's `clearFailures` and `recordOutcome`, unless a rate trips.
@@ -571,7 +625,9 @@ export class Breaker {
   }
 
   #failed(generation: number, category: ErrorCategory, error: unknown, durationMs?: number): void {
-    this.#counts.failed(category, countsAsFailure(this.#options.config, category));
+    const counted = countsAsFailure(this.#options.config, category);
+    this.#counts.failed(category, counted);
+    this.#measured(counted ? 'failure' : 'ignored', category, durationMs);
     if (this.#actor === undefined) {
       // Dormant means closed: the chart's `recordFailure` below the thresholds, else wake the actor.
       const context = this.#context;

@@ -29,6 +29,7 @@ import {
 } from './registry-snapshot.js';
 import { checkToolName } from './tool-name.js';
 import { EMPTY_STATS, type BreakerStats } from './stats.js';
+import { DurationSinks, type DurationListener } from './durations.js';
 import type { DashboardHandle, DashboardOptions } from './dashboard/options.js';
 
 /** One tool's diagnostics. */
@@ -90,6 +91,8 @@ export class Registry {
   /** Shared by every breaker: their actors are this registry actor's children. */
   readonly #host: BreakerHost;
   #saveQueued = false;
+  /** Who wants call durations measured (metrics exporters), shared by every breaker. */
+  readonly #durations = new DurationSinks();
   #stopped = false;
 
   constructor(options: RegistryOptions = {}) {
@@ -207,6 +210,25 @@ export class Registry {
     return this.#tools.entries();
   }
 
+  /**
+   * Measures every tool's call durations (into `durationHistogram`, and `listener` if given)
+   * until the returned function is called. For metrics exporters. @internal
+   */
+  measureDurations(listener?: DurationListener): () => void {
+    const sinks = this.#durations;
+    sinks.observers++;
+    if (listener !== undefined) sinks.listeners.add(listener);
+    if (sinks.observers === 1) for (const breaker of this.#tools.values()) breaker.attachDurations(sinks);
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      sinks.observers--;
+      if (listener !== undefined) sinks.listeners.delete(listener);
+      if (sinks.observers === 0) for (const breaker of this.#tools.values()) breaker.detachDurations();
+    };
+  }
+
   /** The context of a tool's breaker before its first call: closed, as if its chart had just started. */
   #newToolContext(tool: string): BreakerContext {
     return { ...initialBreakerContext(optionsForTool(this.#options, tool).config), generation: 1 };
@@ -319,6 +341,7 @@ export class Registry {
       ...(dormant === undefined ? { snapshot } : { dormant }),
       host: this.#host,
     });
+    if (this.#durations.observers > 0) breaker.attachDurations(this.#durations);
     this.#tools.set(tool, breaker);
     // An inspector is shown every tool, new or restored: no dormancy when someone is watching.
     if (this.#options.defaults.inspect !== undefined) void breaker.actor;

@@ -19,6 +19,11 @@ export interface BreakerStats {
   readonly failuresByCategory: Readonly<Partial<Record<ErrorCategory, number>>>;
   /** Failures of category `timeout` (a call timeout, a `TimeoutError`, an unreported probe is not one). */
   readonly timeouts: number;
+  /**
+   * Calls that timed out, or took longer than `slowCallDurationMs` (durations are measured only
+   * with a slow-call rule or attached duration metrics).
+   */
+  readonly slowCalls: number;
   /** Permits given back without a result (`permit.release()`). */
   readonly released: number;
   /** Calls refused: the circuit open, half-open with no probe slot, isolated, or the breaker stopped. */
@@ -43,6 +48,7 @@ export class CallCounts {
   ignored = 0;
   released = 0;
   rejections = 0;
+  slowCalls = 0;
   toOpen = 0;
   toHalfOpen = 0;
   toClosed = 0;
@@ -99,6 +105,7 @@ export class CallCounts {
       ignored: this.ignored,
       failuresByCategory,
       timeouts: failuresByCategory.timeout ?? 0,
+      slowCalls: this.slowCalls,
       released: this.released,
       rejections: this.rejections,
       transitions: {

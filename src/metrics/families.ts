@@ -4,6 +4,9 @@
  * into prom-client metrics; tests read them directly.
  */
 import type { BreakerState } from '../../machines/breaker.types.js';
+import { DURATION_BUCKETS } from '../durations.js';
+import type { CallOutcome } from '../stats.js';
+import type { LabelledHistogram } from './prometheus-histogram.js';
 import { STATE_LABELS, type ToolSample } from './source.js';
 
 /** One labelled value of a family. */
@@ -38,11 +41,44 @@ function family(name: string, help: string, type: Family['type'], labelNames: re
   return { name, help, type, labelNames, series: [] };
 }
 
-/** The series a tool adds to the tripstate families (for the series bound). */
-export function seriesOf(sample: ToolSample, naming: MetricNaming): number {
+/** The outcomes a duration histogram is exported for. */
+export const OUTCOMES: readonly CallOutcome[] = ['success', 'failure', 'ignored'];
+
+/** The duration histograms of a tool that has measured calls, labelled for export. */
+export function durationsOf(sample: ToolSample, naming: MetricNaming): LabelledHistogram[] {
+  const out: LabelledHistogram[] = [];
+  for (const outcome of OUTCOMES) {
+    const histogram = sample.durations(outcome);
+    if (histogram === undefined || histogram.count === 0) continue;
+    const labels: Record<string, string> =
+      naming === 'tripstate'
+        ? { tool: sample.tool, outcome }
+        : { name: sample.tool, kind: R4J_KINDS[outcome] };
+    out.push({ labels, histogram });
+  }
+  return out;
+}
+
+const R4J_KINDS: Readonly<Record<CallOutcome, string>> = {
+  success: 'successful',
+  failure: 'failed',
+  ignored: 'ignored',
+};
+
+/** The series a tool adds to the exported families (for the series bound). */
+export function seriesOf(sample: ToolSample, naming: MetricNaming, durations: boolean): number {
   const rates = (sample.failureRate === null ? 0 : 1) + (sample.slowCallRate === null ? 0 : 1);
-  if (naming === 'resilience4j') return R4J_STATE_NAMES.length + 3 + 1 + rates;
-  return STATES.length + 3 + Object.keys(sample.stats.failuresByCategory).length + 1 + STATES.length + rates;
+  const histograms = durations ? durationsOf(sample, naming).length * (DURATION_BUCKETS.length + 3) : 0;
+  if (naming === 'resilience4j') return R4J_STATE_NAMES.length + 3 + 1 + rates + histograms;
+  return (
+    STATES.length +
+    3 +
+    Object.keys(sample.stats.failuresByCategory).length +
+    1 +
+    STATES.length +
+    rates +
+    histograms
+  );
 }
 
 const R4J_STATE_NAMES = [...Object.values(R4J_STATES), 'disabled', 'metrics_only'];

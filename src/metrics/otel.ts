@@ -18,12 +18,17 @@ export interface OpenTelemetryOptions {
   readonly maxSeries?: number;
   /** The `tripstate.tool` attribute of a breaker that has no tool name (a standalone breaker). @default 'breaker' */
   readonly tool?: string;
+  /**
+   * Record `tripstate.call.duration` (a histogram, seconds) for every admitted call: two clock
+   * reads per call while instrumented. @default true
+   */
+  readonly durations?: boolean;
   /** Add each transition as an event (`tripstate.transition`) to the span active when it happens. @default true */
   readonly spanEvents?: boolean;
 }
 
 const STATES = Object.keys(STATE_LABELS) as BreakerState[];
-const OPTIONS = ['meter', 'maxSeries', 'tool', 'spanEvents'];
+const OPTIONS = ['meter', 'maxSeries', 'tool', 'spanEvents', 'durations'];
 const TRANSITIONS = {
   opened: 'open',
   halfOpened: 'half_open',
@@ -43,6 +48,19 @@ function checkOptions(options: OpenTelemetryOptions): void {
     typeof meter.addBatchObservableCallback !== 'function'
   )
     throw new TypeError('tripstate: option meter must be an OpenTelemetry Meter');
+}
+
+/** Records each admitted call's duration in `tripstate.call.duration`; returns the function that stops. */
+function recordDurations(target: MetricsTarget, meter: Meter, tool: string): () => void {
+  const histogram = meter.createHistogram('tripstate.call.duration', {
+    description: 'Duration of admitted calls',
+    unit: 's',
+  });
+  return target.measureDurations((name, outcome, category, seconds) => {
+    const attributes: Attributes = { 'tripstate.tool': name ?? tool, 'tripstate.outcome': outcome };
+    if (category !== null) attributes['error.type'] = category;
+    histogram.record(seconds, attributes);
+  });
 }
 
 /** Adds every transition of `target` to the active span; returns the function that stops. */
@@ -117,8 +135,13 @@ export function instrumentOpenTelemetry(target: MetricsTarget, options: OpenTele
   };
   meter.addBatchObservableCallback(observe, observables);
   const untrace = options.spanEvents === false ? () => {} : traceTransitions(target, tool);
+  const unmeasure = options.durations === false ? () => {} : recordDurations(target, meter, tool);
+  let active = true;
   return () => {
+    if (!active) return;
+    active = false;
     meter.removeBatchObservableCallback(observe, observables);
     untrace();
+    unmeasure();
   };
 }

@@ -4,12 +4,14 @@
  */
 import { Counter, Gauge, type Registry as PromRegistry } from 'prom-client';
 import {
+  durationsOf,
   resilience4jFamilies,
   seriesOf,
   tripstateFamilies,
   type Family,
   type MetricNaming,
 } from './families.js';
+import { ReadHistogram, type LabelledHistogram } from './prometheus-histogram.js';
 import { checkMaxSeries, checkTarget, sample, type MetricsTarget, type ToolSample } from './source.js';
 
 /** Options of `registerPrometheusMetrics`. */
@@ -32,10 +34,16 @@ export interface PrometheusMetricsOptions {
   readonly maxSeries?: number;
   /** The `tool` label of a breaker that has no tool name (a standalone breaker). @default 'breaker' */
   readonly tool?: string;
+  /**
+   * Measure every call's duration (two clock reads per call, from now until unregistered) and
+   * export `<prefix>call_duration_seconds{tool,outcome}` (a histogram; resilience4j naming:
+   * `calls_seconds{name,kind}`'s buckets, sum and count). @default false
+   */
+  readonly durations?: boolean;
 }
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const OPTIONS = ['register', 'prefix', 'naming', 'maxSeries', 'tool'];
+const OPTIONS = ['register', 'prefix', 'naming', 'maxSeries', 'tool', 'durations'];
 
 function checkOptions(options: PrometheusMetricsOptions): void {
   if (typeof options !== 'object' || options === null)
@@ -50,6 +58,8 @@ function checkOptions(options: PrometheusMetricsOptions): void {
     throw new RangeError(
       `tripstate: option naming must be 'tripstate' or 'resilience4j', got ${String(options.naming)}`,
     );
+  if (options.durations !== undefined && typeof options.durations !== 'boolean')
+    throw new RangeError(`tripstate: option durations must be a boolean, got ${String(options.durations)}`);
   if (
     options.prefix !== undefined &&
     (typeof options.prefix !== 'string' || !METRIC_NAME.test(`${options.prefix}x`))
@@ -60,11 +70,17 @@ function checkOptions(options: PrometheusMetricsOptions): void {
 }
 
 /** The sampled tools that fit in `maxSeries` series, and how many were left out. */
-function bounded(tools: readonly ToolSample[], unexported: number, naming: MetricNaming, maxSeries: number) {
+function bounded(
+  tools: readonly ToolSample[],
+  unexported: number,
+  naming: MetricNaming,
+  maxSeries: number,
+  durations: boolean,
+) {
   let total = 1; // the unexported_tools gauge
   let kept = 0;
   for (const tool of tools) {
-    const n = seriesOf(tool, naming);
+    const n = seriesOf(tool, naming, durations);
     if (total + n > maxSeries) break;
     total += n;
     kept++;
@@ -90,16 +106,19 @@ export function registerPrometheusMetrics(
   const maxSeries = checkMaxSeries(options.maxSeries);
   const tool = options.tool ?? 'breaker';
   const { register } = options;
+  const durations = options.durations === true;
 
   // One pass over the tools per scrape: prom-client collects every metric in the same tick.
-  let current: { families: Family[]; unexported: number } | undefined;
-  const read = (): { families: Family[]; unexported: number } => {
+  type Scrape = { families: Family[]; histograms: LabelledHistogram[]; unexported: number };
+  let current: Scrape | undefined;
+  const read = (): Scrape => {
     if (current !== undefined) return current;
     const sampled = sample(target, tool, maxSeries);
-    const kept = bounded(sampled.tools, sampled.unexported, naming, maxSeries);
+    const kept = bounded(sampled.tools, sampled.unexported, naming, maxSeries, durations);
     const families =
       naming === 'tripstate' ? tripstateFamilies(kept.tools) : resilience4jFamilies(kept.tools);
-    current = { families, unexported: kept.unexported };
+    const histograms = durations ? kept.tools.flatMap((t) => durationsOf(t, naming)) : [];
+    current = { families, histograms, unexported: kept.unexported };
     queueMicrotask(() => (current = undefined));
     return current;
   };
@@ -147,11 +166,23 @@ export function registerPrometheusMetrics(
       },
     });
     names.push(unexported);
+    if (durations) {
+      const name = naming === 'tripstate' ? `${prefix}call_duration_seconds` : `${prefix}calls_seconds`;
+      const help = 'Duration of admitted calls by outcome, in seconds.';
+      const labels = naming === 'tripstate' ? ['tool', 'outcome'] : ['name', 'kind'];
+      register.registerMetric(new ReadHistogram(name, help, labels, () => read().histograms));
+      names.push(name);
+    }
   } catch (error) {
     for (const name of names) register.removeSingleMetric(name);
     throw error;
   }
+  const unmeasure = durations ? target.measureDurations() : undefined;
+  let registered = true;
   return () => {
+    if (!registered) return;
+    registered = false;
+    unmeasure?.();
     for (const name of names) register.removeSingleMetric(name);
   };
 }

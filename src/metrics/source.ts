@@ -5,7 +5,8 @@
 import type { BreakerConfig, BreakerState } from '../../machines/breaker.types.js';
 import type { Breaker } from '../breaker.js';
 import type { Registry } from '../registry.js';
-import type { BreakerStats } from '../stats.js';
+import type { DurationHistogram } from '../durations.js';
+import type { BreakerStats, CallOutcome } from '../stats.js';
 
 /** What metrics can be attached to: a registry (every tool) or one breaker. */
 export type MetricsTarget = Registry | Breaker;
@@ -17,6 +18,8 @@ export interface ToolSample {
   readonly stats: BreakerStats;
   /** The configuration the tool's breaker runs with. */
   readonly config: BreakerConfig;
+  /** The measured durations of one outcome (undefined unless durations were measured). */
+  readonly durations: (outcome: CallOutcome) => DurationHistogram | undefined;
   /** Failure rate (0..1) over the breaker's window; null without a window or below `minimumCalls`. */
   readonly failureRate: number | null;
   /** Slow-call rate (0..1) over the breaker's window; null without a window or below `minimumCalls`. */
@@ -77,6 +80,7 @@ function sampleOf(tool: string, breaker: Breaker): ToolSample {
     state: diagnostics.state,
     stats: breaker.stats(),
     config: breaker.config,
+    durations: (outcome) => breaker.durationHistogram(outcome),
     failureRate: diagnostics.failureRate ?? null,
     slowCallRate: diagnostics.slowCallRate ?? null,
   };

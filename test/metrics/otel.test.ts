@@ -126,6 +126,24 @@ describe('instrumentOpenTelemetry', () => {
     await provider.shutdown();
   });
 
+  it('records each admitted call in tripstate.call.duration, in seconds', async () => {
+    const clock = new TestClock(1_000);
+    const registry = createRegistry({ defaults: { ...defaults, clock } });
+    const { meter, collect, provider } = meterAndCollect();
+    const stop = instrumentOpenTelemetry(registry, { meter });
+    const permit = registry.tryAcquire('api');
+    clock.advance(250);
+    permit?.failure('rate_limit');
+    const points = (await collect()).get('tripstate.call.duration') as unknown as
+      { attributes: Record<string, string>; value: { count: number; sum: number } }[] | undefined;
+    expect(points?.map((p) => [p.attributes, p.value.count, p.value.sum])).toEqual([
+      [{ 'tripstate.tool': 'api', 'tripstate.outcome': 'failure', 'error.type': 'rate_limit' }, 1, 0.25],
+    ]);
+    stop();
+    expect(registry.breaker('api').measuresDurations).toBe(false);
+    await provider.shutdown();
+  });
+
   it('refuses bad arguments with typed errors', () => {
     const { meter } = meterAndCollect();
     const registry = createRegistry();

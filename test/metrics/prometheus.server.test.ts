@@ -15,7 +15,7 @@ describe('a real Prometheus server', () => {
   const registry = createRegistry({
     defaults: { failureThreshold: 2, minBackoffMs: 300, maxBackoffMs: 300 },
   });
-  registerPrometheusMetrics(registry, { register });
+  registerPrometheusMetrics(registry, { register, durations: true });
   let http: Server | undefined;
   let prometheus: PrometheusServer | undefined;
 

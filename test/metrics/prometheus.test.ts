@@ -157,3 +157,72 @@ describe('registerPrometheusMetrics', () => {
     expect(register.getMetricsAsArray()).toEqual([]);
   });
 });
+
+describe('registerPrometheusMetrics with durations and windows', () => {
+  it('exports call durations as a histogram read at scrape time, with durations: true', async () => {
+    const clock = new TestClock(1_000);
+    const registry = createRegistry({ defaults: { ...defaults, clock } });
+    const register = new PromRegistry();
+    const unregister = registerPrometheusMetrics(registry, { register, durations: true });
+    const fast = registry.tryAcquire('api');
+    clock.advance(30);
+    fast?.success();
+    const slow = registry.tryAcquire('api');
+    clock.advance(700);
+    slow?.failure('network');
+    const lines = await samples(register);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'tripstate_call_duration_seconds_bucket{le="0.025",tool="api",outcome="success"} 0',
+        'tripstate_call_duration_seconds_bucket{le="0.05",tool="api",outcome="success"} 1',
+        'tripstate_call_duration_seconds_bucket{le="+Inf",tool="api",outcome="success"} 1',
+        'tripstate_call_duration_seconds_sum{tool="api",outcome="success"} 0.03',
+        'tripstate_call_duration_seconds_count{tool="api",outcome="success"} 1',
+        'tripstate_call_duration_seconds_bucket{le="0.5",tool="api",outcome="failure"} 0',
+        'tripstate_call_duration_seconds_bucket{le="1",tool="api",outcome="failure"} 1',
+        'tripstate_call_duration_seconds_count{tool="api",outcome="failure"} 1',
+      ]),
+    );
+    expect(registry.breaker('api').measuresDurations).toBe(true);
+    unregister();
+    expect(registry.breaker('api').measuresDurations).toBe(false);
+  });
+
+  it('measures no duration without durations: true', async () => {
+    const registry = createRegistry({ defaults });
+    const register = new PromRegistry();
+    registerPrometheusMetrics(registry, { register });
+    registry.tryAcquire('api')?.success();
+    expect(registry.breaker('api').measuresDurations).toBe(false);
+    expect((await samples(register)).some((l) => l.includes('duration'))).toBe(false);
+  });
+
+  it('exports the window failure and slow-call rates, absent below minimumCalls', async () => {
+    const clock = new TestClock(1_000);
+    const registry = createRegistry({
+      defaults: {
+        ...defaults,
+        clock,
+        failureThreshold: 100,
+        window: { calls: 10 },
+        minimumCalls: 4,
+        failureRateThreshold: 0.9,
+        slowCallDurationMs: 100,
+      },
+    });
+    const register = new PromRegistry();
+    registerPrometheusMetrics(registry, { register });
+    for (const outcome of ['ok', 'ok', 'slow', 'fail'] as const) {
+      const permit = registry.tryAcquire('api');
+      clock.advance(outcome === 'slow' ? 150 : 10);
+      if (outcome === 'fail') permit?.failure('network');
+      else permit?.success();
+    }
+    registry.tryAcquire('quiet')?.success();
+    const lines = await samples(register);
+    expect(lines).toContain('tripstate_failure_rate{tool="api"} 0.25');
+    expect(lines).toContain('tripstate_slow_call_rate{tool="api"} 0.25');
+    expect(lines.some((l) => l.startsWith('tripstate_failure_rate{tool="quiet"}'))).toBe(false);
+    expect(registry.stats('api').slowCalls).toBe(1);
+  });
+});

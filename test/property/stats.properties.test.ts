@@ -10,8 +10,9 @@ import { configArb, opsArb, RUNS } from './arbitraries.js';
 import { apply, drive, take } from './driver.js';
 
 type Recorded =
-  | { readonly kind: 'admitted' | 'rejected' | 'success' | 'released' }
-  | { readonly kind: 'failure'; readonly category: ErrorCategory };
+  | { readonly kind: 'admitted' | 'rejected' | 'released' }
+  | { readonly kind: 'success'; readonly durationMs: number | undefined }
+  | { readonly kind: 'failure'; readonly category: ErrorCategory; readonly durationMs: number | undefined };
 
 const TARGET: Partial<Record<BreakerEmitted['type'], 'open' | 'halfOpen' | 'closed' | 'isolated'>> = {
   opened: 'open',
@@ -32,13 +33,15 @@ describe('breaker stats', () => {
         } else if (op.op === 'success' || op.op === 'failure' || op.op === 'release') {
           const permit = take(driven, op.permit);
           if (permit === undefined) continue;
-          if (op.op === 'success') permit.success();
+          if (op.op === 'success') permit.success(op.durationMs);
           else if (op.op === 'release') permit.release();
-          else permit.failure({ category: op.category, retryAfterMs: op.retryAfterMs });
+          else permit.failure({ category: op.category, retryAfterMs: op.retryAfterMs }, op.durationMs);
           log.push(
             op.op === 'failure'
-              ? { kind: 'failure', category: op.category }
-              : { kind: op.op === 'success' ? 'success' : 'released' },
+              ? { kind: 'failure', category: op.category, durationMs: op.durationMs }
+              : op.op === 'success'
+                ? { kind: 'success', durationMs: op.durationMs }
+                : { kind: 'released' },
           );
         } else {
           apply(driven, op);
@@ -53,6 +56,15 @@ describe('breaker stats', () => {
         const target = TARGET[event.type];
         if (target !== undefined) transitions[target]++;
       }
+      const limit = config.slowCallDurationMs;
+      const slowCalls = log.filter(
+        (r) =>
+          (r.kind === 'failure' && r.category === 'timeout') ||
+          ((r.kind === 'success' || r.kind === 'failure') &&
+            limit !== undefined &&
+            r.durationMs !== undefined &&
+            r.durationMs > limit),
+      ).length;
       const counted = failures.filter((c) => DEFAULT_TRIP_CATEGORIES.includes(c)).length;
       expect(driven.breaker.stats()).toEqual({
         calls: count('admitted'),
@@ -61,6 +73,7 @@ describe('breaker stats', () => {
         ignored: failures.length - counted,
         failuresByCategory: byCategory,
         timeouts: byCategory.timeout ?? 0,
+        slowCalls,
         released: count('released'),
         rejections: count('rejected'),
         transitions,

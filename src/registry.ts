@@ -129,6 +129,12 @@ export class Registry {
     this.#restore(options);
   }
 
+  /** Epoch milliseconds on the registry's clock: its `clock.now()` (a simulated clock's time), else `Date.now()`. */
+  now(): number {
+    const clock = this.#options.defaults.clock;
+    return clock?.now ? clock.now() : Date.now();
+  }
+
   /** Tools known to the registry. */
   get size(): number {
     return this.#tools.size;

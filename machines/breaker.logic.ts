@@ -5,6 +5,7 @@
  */
 import type { ErrorCategory } from './categories.js';
 import type { BreakerConfig, BreakerContext } from './breaker.types.js';
+import { totalsWith, type WindowTotals } from './breaker.window.js';
 
 /** The longest delay a JavaScript timer can hold (2^31 - 1 ms, about 24.8 days). */
 export const MAX_DELAY_MS = 2_147_483_647;
@@ -29,9 +30,68 @@ export function isBackoffElapsed(context: BreakerContext, at: number): boolean {
   return context.retryAt !== null && at >= context.retryAt;
 }
 
-/** True when a half-open breaker can admit one more probe. */
+/** True when a half-open breaker can admit one more probe (with a window, results hold their slot). */
 export function hasProbeSlot(context: BreakerContext): boolean {
-  return context.probesInFlight < context.config.halfOpenProbes;
+  return context.probesInFlight + context.probeResults < context.config.halfOpenProbes;
+}
+
+/** True when a call is slow: it timed out, or took longer than `slowCallDurationMs` (strictly). */
+export function isSlowCall(
+  config: BreakerConfig,
+  category: ErrorCategory | null,
+  durationMs: number | undefined,
+): boolean {
+  if (category === 'timeout') return true;
+  const limit = config.slowCallDurationMs;
+  return limit !== null && durationMs !== undefined && durationMs > limit;
+}
+
+/** Failure and slow-call rates of window totals; null below `minimumCalls`. */
+export function windowRates(
+  config: BreakerConfig,
+  totals: WindowTotals,
+): { readonly failureRate: number | null; readonly slowCallRate: number | null } {
+  if (totals.calls === 0 || totals.calls < config.minimumCalls)
+    return { failureRate: null, slowCallRate: null };
+  return { failureRate: totals.failures / totals.calls, slowCallRate: totals.slow / totals.calls };
+}
+
+/** Which rate rule window totals reach (failure rate first), or null. */
+export function rateReached(
+  config: BreakerConfig,
+  totals: WindowTotals,
+): 'failureRate' | 'slowCallRate' | null {
+  const { failureRate, slowCallRate } = windowRates(config, totals);
+  if (failureRate !== null && failureRate >= config.failureRateThreshold) return 'failureRate';
+  if (slowCallRate !== null && slowCallRate >= config.slowCallRateThreshold) return 'slowCallRate';
+  return null;
+}
+
+/** True when one more outcome at `at` brings the closed circuit's window to a rate threshold. */
+export function tripsOnRate(context: BreakerContext, at: number, failed: boolean, slow: boolean): boolean {
+  const { config, window } = context;
+  if (config.window === null || window === null) return false;
+  return rateReached(config, totalsWith(config.window, window, at, failed, slow)) !== null;
+}
+
+/**
+ * What one more counted probe result decides in half-open: `fail` once the rate over all
+ * `halfOpenProbes` results can no longer stay below a threshold, `pass` once all are in below
+ * both, else `pending`. Without a window the first result decides: a failure fails, a success passes.
+ */
+export function probeVerdict(
+  context: BreakerContext,
+  failed: boolean,
+  slow: boolean,
+): 'fail' | 'pass' | 'pending' {
+  const { config } = context;
+  if (config.window === null) return failed ? 'fail' : 'pass';
+  const n = config.halfOpenProbes;
+  const failures = context.probeFailures + (failed ? 1 : 0);
+  const slowCalls = context.probeSlowCalls + (slow ? 1 : 0);
+  if (failures / n >= config.failureRateThreshold || slowCalls / n >= config.slowCallRateThreshold)
+    return 'fail';
+  return context.probeResults + 1 >= n ? 'pass' : 'pending';
 }
 
 /** Milliseconds left before an open circuit admits a probe (0 once elapsed); null when not open. */

@@ -8,6 +8,10 @@
  *                              └──── probe failed / probeTimeout ────────────────────┘ │
  *                                               halfOpen.idle ◀── probe freed ─────────┘
  *   any ──breaker.isolate──▶ isolated ──breaker.release──▶ closed;  any ──breaker.reset──▶ closed
+ *
+ * With a `window`, closed also opens when an outcome brings the window's failure or slow-call
+ * rate to its threshold (`isRateReached`), and half-open decides on `halfOpenProbes` results
+ * (`failsProbes` / `passesProbes`) instead of the first one.
  */
 import { assign, enqueueActions, setup } from 'xstate';
 import {
@@ -15,13 +19,18 @@ import {
   hasProbeSlot,
   isBackoffElapsed,
   isCurrent,
+  isSlowCall,
   nextBackoff,
   openDuration,
+  probeVerdict,
+  rateReached,
   reachesThreshold,
   remainingBackoff,
+  tripsOnRate,
   withFailureRecorded,
   withFailuresCleared,
 } from './breaker.logic.js';
+import { createWindow, windowTotals, withOutcome } from './breaker.window.js';
 import type {
   BreakerConfig,
   BreakerContext,
@@ -47,6 +56,10 @@ export function initialBreakerContext(config: BreakerConfig): BreakerContext {
     lastErrorCategory: null,
     probesInFlight: 0,
     probeStartedAt: null,
+    window: createWindow(config.window),
+    probeResults: 0,
+    probeFailures: 0,
+    probeSlowCalls: 0,
   };
 }
 
@@ -57,15 +70,45 @@ const timeOf = (event: { type: string }, deadline: number | null): number =>
   'at' in event && typeof event.at === 'number' ? event.at : (deadline ?? 0);
 
 /** What every way back to `closed` clears. */
-const recovered = {
-  failureCount: 0,
-  currentBackoffMs: 0,
-  retryAt: null,
-  openedAt: null,
-  lastErrorCategory: null,
-  probesInFlight: 0,
-  probeStartedAt: null,
-} as const;
+const recovered = (config: BreakerConfig) =>
+  ({
+    failureCount: 0,
+    currentBackoffMs: 0,
+    retryAt: null,
+    openedAt: null,
+    lastErrorCategory: null,
+    probesInFlight: 0,
+    probeStartedAt: null,
+    window: createWindow(config.window),
+    ...noProbeResults,
+  }) as const;
+
+const noProbeResults = { probeResults: 0, probeFailures: 0, probeSlowCalls: 0 } as const;
+
+/**
+ * A result the window or the probes count: a success, or a failure of a category in `tripOn`
+ * (`failed`), slow when it timed out or took longer than `slowCallDurationMs`; null for
+ * anything else (a failure that does not trip is neither a success nor a failure).
+ */
+function countedOutcome(
+  context: BreakerContext,
+  event: BreakerEvent,
+): { failed: boolean; slow: boolean } | null {
+  if (event.type === 'call.succeeded') {
+    return { failed: false, slow: isSlowCall(context.config, null, event.durationMs) };
+  }
+  if (event.type === 'call.failed' && countsAsFailure(context.config, event.category)) {
+    return { failed: true, slow: isSlowCall(context.config, event.category, event.durationMs) };
+  }
+  return null;
+}
+
+/** The counted outcome of a result of the current generation, or null. */
+function currentOutcome(context: BreakerContext, event: BreakerEvent) {
+  return 'generation' in event && isCurrent(context, event.generation)
+    ? countedOutcome(context, event)
+    : null;
+}
 
 export const breakerMachine = setup({
   types: {
@@ -88,6 +131,21 @@ export const breakerMachine = setup({
       reachesThreshold(context, event.count ?? 1),
     hasFailuresToClear: ({ context, event }) =>
       event.type === 'call.succeeded' && isCurrent(context, event.generation) && context.failureCount > 0,
+    isRateReached: ({ context, event }) => {
+      const outcome = currentOutcome(context, event);
+      if (outcome === null || (event.type === 'call.failed' && event.inWindow === true)) return false;
+      return tripsOnRate(context, (event as { at: number }).at, outcome.failed, outcome.slow);
+    },
+    isWindowed: ({ context, event }) =>
+      'generation' in event && isCurrent(context, event.generation) && context.window !== null,
+    failsProbes: ({ context, event }) => {
+      const outcome = currentOutcome(context, event);
+      return outcome !== null && probeVerdict(context, outcome.failed, outcome.slow) === 'fail';
+    },
+    passesProbes: ({ context, event }) => {
+      const outcome = currentOutcome(context, event);
+      return outcome !== null && probeVerdict(context, outcome.failed, outcome.slow) === 'pass';
+    },
     isBackoffElapsed: ({ context, event }) =>
       event.type === 'call.requested' && isBackoffElapsed(context, event.at),
     hasProbeSlot: ({ context }) => hasProbeSlot(context),
@@ -105,14 +163,29 @@ export const breakerMachine = setup({
       event.type === 'call.failed' ? withFailureRecorded(context, event.category, event.count ?? 1) : context,
     ),
     clearFailures: assign(({ context }) => withFailuresCleared(context)),
+    recordOutcome: assign({
+      window: ({ context, event }) => {
+        const { config, window } = context;
+        const outcome = countedOutcome(context, event);
+        if (config.window === null || window === null || outcome === null) return window;
+        if (event.type === 'call.failed' && event.inWindow === true) return window;
+        return withOutcome(config.window, window, (event as { at: number }).at, outcome.failed, outcome.slow);
+      },
+    }),
     tripCircuit: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'call.failed') return;
+      if (event.type !== 'call.failed' && event.type !== 'call.succeeded') return;
+      const { config, window } = context;
+      const rate =
+        config.window === null || window === null
+          ? null
+          : rateReached(config, windowTotals(config.window, window, event.at));
+      const reason = context.failureCount >= config.failureThreshold ? 'threshold' : (rate ?? 'threshold');
       const backoffMs = nextBackoff(context.config, 0);
       const duration = openDuration(
         context.config,
         backoffMs,
         jitterDraw(context.config),
-        event.retryAfterMs,
+        event.type === 'call.failed' ? event.retryAfterMs : undefined,
       );
       const retryAt = event.at + duration;
       enqueue.assign({
@@ -123,21 +196,22 @@ export const breakerMachine = setup({
       });
       enqueue.emit({
         type: 'opened',
-        reason: 'threshold',
+        reason,
         backoffMs: duration,
         retryAt,
         failureCount: context.failureCount,
-        category: event.category,
+        category: event.type === 'call.failed' ? event.category : null,
       });
     }),
     reopenAfterProbeFailure: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'call.failed') return;
+      if (event.type !== 'call.failed' && event.type !== 'call.succeeded') return;
+      const failed = event.type === 'call.failed';
       const backoffMs = nextBackoff(context.config, context.currentBackoffMs);
       const duration = openDuration(
         context.config,
         backoffMs,
         jitterDraw(context.config),
-        event.retryAfterMs,
+        failed ? event.retryAfterMs : undefined,
       );
       const retryAt = event.at + duration;
       enqueue.assign({
@@ -145,9 +219,10 @@ export const breakerMachine = setup({
         openedAt: event.at,
         retryAt,
         openCount: context.openCount + 1,
-        lastErrorCategory: event.category,
+        lastErrorCategory: failed ? event.category : context.lastErrorCategory,
         probesInFlight: 0,
         probeStartedAt: null,
+        ...noProbeResults,
       });
       enqueue.emit({
         type: 'opened',
@@ -155,7 +230,7 @@ export const breakerMachine = setup({
         backoffMs: duration,
         retryAt,
         failureCount: context.failureCount,
-        category: event.category,
+        category: failed ? event.category : null,
       });
     }),
     reopenAfterProbeTimeout: enqueueActions(({ context, enqueue }) => {
@@ -171,6 +246,7 @@ export const breakerMachine = setup({
         lastErrorCategory: 'timeout',
         probesInFlight: 0,
         probeStartedAt: null,
+        ...noProbeResults,
       });
       enqueue.emit({
         type: 'opened',
@@ -188,6 +264,8 @@ export const breakerMachine = setup({
         retryAt: null,
         probesInFlight: 0,
         probeStartedAt: null,
+        window: createWindow(context.config.window),
+        ...noProbeResults,
       });
       enqueue.emit({ type: 'halfOpened', at: timeOf(event, context.retryAt) });
     }),
@@ -195,17 +273,28 @@ export const breakerMachine = setup({
       probesInFlight: ({ context }) => context.probesInFlight + 1,
       probeStartedAt: ({ context, event }) => context.probeStartedAt ?? timeOf(event, null),
     }),
-    freeProbe: assign({
-      probesInFlight: ({ context }) => Math.max(0, context.probesInFlight - 1),
-      probeStartedAt: ({ context }) => (context.probesInFlight > 1 ? context.probeStartedAt : null),
+    freeProbe: assign(({ context, event }) => {
+      // With a window, a counted result keeps its slot until all `halfOpenProbes` are in.
+      const outcome = context.window === null ? null : countedOutcome(context, event);
+      return {
+        probesInFlight: Math.max(0, context.probesInFlight - 1),
+        probeStartedAt: context.probesInFlight > 1 ? context.probeStartedAt : null,
+        ...(outcome === null
+          ? {}
+          : {
+              probeResults: context.probeResults + 1,
+              probeFailures: context.probeFailures + (outcome.failed ? 1 : 0),
+              probeSlowCalls: context.probeSlowCalls + (outcome.slow ? 1 : 0),
+            }),
+      };
     }),
     abandonProbes: assign({
       generation: ({ context }) => context.generation + 1,
       probesInFlight: 0,
       probeStartedAt: null,
     }),
-    closeAfterProbe: enqueueActions(({ enqueue }) => {
-      enqueue.assign(recovered);
+    closeAfterProbe: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign(recovered(context.config));
       enqueue.emit({ type: 'closed', reason: 'probeSucceeded' });
     }),
     resetCircuit: enqueueActions(({ context, enqueue }) => {
@@ -224,8 +313,8 @@ export const breakerMachine = setup({
       });
       enqueue.emit({ type: 'isolated' });
     }),
-    releaseIsolation: enqueueActions(({ enqueue }) => {
-      enqueue.assign(recovered);
+    releaseIsolation: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign(recovered(context.config));
       enqueue.emit({ type: 'closed', reason: 'released' });
     }),
     recordDenial: enqueueActions(
@@ -265,10 +354,27 @@ export const breakerMachine = setup({
       entry: 'nextGeneration',
       on: {
         'call.failed': [
-          { guard: 'isTrippingFailure', target: 'open', actions: ['recordFailure', 'tripCircuit'] },
-          { guard: 'isCountingFailure', actions: 'recordFailure' },
+          {
+            guard: 'isTrippingFailure',
+            target: 'open',
+            actions: ['recordFailure', 'recordOutcome', 'tripCircuit'],
+          },
+          {
+            guard: 'isRateReached',
+            target: 'open',
+            actions: ['recordFailure', 'recordOutcome', 'tripCircuit'],
+          },
+          { guard: 'isCountingFailure', actions: ['recordFailure', 'recordOutcome'] },
         ],
-        'call.succeeded': { guard: 'hasFailuresToClear', actions: 'clearFailures' },
+        'call.succeeded': [
+          {
+            guard: 'isRateReached',
+            target: 'open',
+            actions: ['clearFailures', 'recordOutcome', 'tripCircuit'],
+          },
+          { guard: 'hasFailuresToClear', actions: ['clearFailures', 'recordOutcome'] },
+          { guard: 'isWindowed', actions: 'recordOutcome' },
+        ],
       },
     },
     open: {
@@ -302,13 +408,15 @@ export const breakerMachine = setup({
               { guard: 'hasProbeSlot', actions: 'claimProbe' },
               { actions: { type: 'recordDenial', params: { state: 'halfOpen' } } },
             ],
-            'call.succeeded': {
-              guard: 'isCurrentGeneration',
-              target: '#breaker.closed',
-              actions: 'closeAfterProbe',
-            },
+            'call.succeeded': [
+              { guard: 'failsProbes', target: '#breaker.open', actions: 'reopenAfterProbeFailure' },
+              { guard: 'passesProbes', target: '#breaker.closed', actions: 'closeAfterProbe' },
+              { guard: 'isLastProbe', target: 'idle', actions: 'freeProbe' },
+              { guard: 'isCurrentGeneration', actions: 'freeProbe' },
+            ],
             'call.failed': [
-              { guard: 'isCountingFailure', target: '#breaker.open', actions: 'reopenAfterProbeFailure' },
+              { guard: 'failsProbes', target: '#breaker.open', actions: 'reopenAfterProbeFailure' },
+              { guard: 'passesProbes', target: '#breaker.closed', actions: 'closeAfterProbe' },
               { guard: 'isLastProbe', target: 'idle', actions: 'freeProbe' },
               { guard: 'isCurrentGeneration', actions: 'freeProbe' },
             ],

@@ -1,4 +1,5 @@
 import type { ErrorCategory } from './categories.js';
+import type { OutcomeWindow, WindowConfig } from './breaker.window.js';
 
 /** The resolved, validated configuration a breaker machine runs with. */
 export interface BreakerConfig {
@@ -18,6 +19,16 @@ export interface BreakerConfig {
   readonly probeTimeoutMs: number;
   /** Categories that count toward the threshold and fail a probe. */
   readonly tripOn: readonly ErrorCategory[];
+  /** The outcome window the rate rules read; null: consecutive failures only. */
+  readonly window: WindowConfig | null;
+  /** Failure rate (0..1] of the window at which the circuit opens. */
+  readonly failureRateThreshold: number;
+  /** Calls the window must hold before a rate counts (at most a count window's size). */
+  readonly minimumCalls: number;
+  /** Milliseconds above which a call is slow; null: only timed-out calls are slow. */
+  readonly slowCallDurationMs: number | null;
+  /** Slow-call rate (0..1] of the window at which the circuit opens. */
+  readonly slowCallRateThreshold: number;
 }
 
 /** Everything the breaker remembers: the diagnostics and metrics of one circuit. */
@@ -47,6 +58,14 @@ export interface BreakerContext {
   readonly probesInFlight: number;
   /** Epoch milliseconds at which the current probe period began; null when not probing. */
   readonly probeStartedAt: number | null;
+  /** Calls, failures and slow calls of the window (mutated in place by the runtime); null without a window. */
+  readonly window: OutcomeWindow | null;
+  /** With a window: probe results counted in this half-open period. */
+  readonly probeResults: number;
+  /** With a window: failed probes in this half-open period. */
+  readonly probeFailures: number;
+  /** With a window: slow probes in this half-open period. */
+  readonly probeSlowCalls: number;
 }
 
 /** Input of `breakerMachine`. */
@@ -57,7 +76,13 @@ export interface BreakerInput {
 /** Events the breaker machine accepts. Every `at` is epoch milliseconds supplied by the runtime. */
 export type BreakerEvent =
   | { readonly type: 'call.requested'; readonly at: number }
-  | { readonly type: 'call.succeeded'; readonly generation: number; readonly at: number }
+  | {
+      readonly type: 'call.succeeded';
+      readonly generation: number;
+      readonly at: number;
+      /** Milliseconds the call took, when measured (for the slow-call rule). */
+      readonly durationMs?: number;
+    }
   | {
       readonly type: 'call.failed';
       readonly generation: number;
@@ -67,6 +92,10 @@ export type BreakerEvent =
       readonly retryAfterMs?: number;
       /** Consecutive failures reported at once (the runtime batches those below the threshold). @default 1 */
       readonly count?: number;
+      /** Milliseconds the call took, when measured (for the slow-call rule). */
+      readonly durationMs?: number;
+      /** The failures are already in the window: the runtime recorded each when it settled. */
+      readonly inWindow?: boolean;
     }
   | { readonly type: 'call.released'; readonly generation: number }
   | {
@@ -82,7 +111,7 @@ export type BreakerEvent =
   | { readonly type: 'breaker.rearm'; readonly at: number };
 
 /** Why the circuit opened. */
-export type OpenReason = 'threshold' | 'probeFailed' | 'probeTimeout';
+export type OpenReason = 'threshold' | 'failureRate' | 'slowCallRate' | 'probeFailed' | 'probeTimeout';
 
 /** Why the circuit closed. */
 export type CloseReason = 'probeSucceeded' | 'reset' | 'released';

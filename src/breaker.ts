@@ -4,11 +4,16 @@ import {
   countsAsFailure,
   hasProbeSlot,
   isBackoffElapsed,
+  isSlowCall,
   reachesThreshold,
   remainingBackoff,
   withFailureRecorded,
   withFailuresCleared,
 } from '../machines/breaker.logic.js';
+import { diagnosticsOf, stateName, type BreakerDiagnostics } from './breaker/diagnostics.js';
+import { BreakerPermit, type Permit } from './breaker/permit.js';
+import { callWithTimeout, NEVER_ABORTED } from './breaker/timeout.js';
+import { outcomeOf, recordInPlace, tripsWindow } from './breaker/window.js';
 import { isErrorCategory, type ErrorCategory } from '../machines/categories.js';
 import type {
   BreakerConfig,
@@ -20,46 +25,39 @@ import { abortCategory } from './classify.js';
 import { clockRunningFirst, unrefClock } from './clock.js';
 import { BreakerStoppedError, BrokenCircuitError, IsolatedCircuitError, withoutStack } from './errors.js';
 import { resolveBreakerOptions, type BreakerOptions, type ResolvedBreakerOptions } from './options.js';
-import { restoreBreakerSnapshot, type PersistedBreakerSnapshot } from './snapshot.js';
+import { CallCounts, type BreakerStats, type CallOutcome } from './stats.js';
+import {
+  DurationRecorder,
+  DurationSinks,
+  type DurationHistogram,
+  type DurationListener,
+} from './durations.js';
+import {
+  liveContext,
+  persistedContext,
+  restoreBreakerSnapshot,
+  type LiveBreakerSnapshot,
+  type PersistedBreakerSnapshot,
+} from './snapshot.js';
+
+export { diagnosticsOf, stateName, type BreakerDiagnostics, type Permit };
 
 type BreakerSnapshot = SnapshotFrom<BreakerMachine>;
 type Rejecting = Exclude<BreakerState, 'closed'>;
 
 /** Options of one guarded call. */
 export interface ExecuteOptions {
-  /** Passed to the guarded function; a call that fails once it is aborted counts as `cancelled`. */
+  /**
+   * Aborts the call: `fn`'s signal follows it, and a call that fails once it is aborted
+   * counts as `cancelled` (as `timeout` when its reason is a `TimeoutError`).
+   */
   readonly signal?: AbortSignal | undefined;
-}
-
-/** An admission to make one call, from `tryAcquire()`. Settles once: later calls return false. */
-export interface Permit {
-  /** The generation of the state the call was admitted in. */
-  readonly generation: number;
-  /** Reports that the call succeeded. */
-  success(): boolean;
-  /** Reports that the call failed, with a category name or the thrown value (classified). */
-  failure(errorOrCategory?: unknown): boolean;
-  /** Gives the admission back without a result (the call was not made); frees a probe slot. */
-  release(): boolean;
-}
-
-/** What a breaker knows about its circuit. Times are epoch milliseconds, durations milliseconds. */
-export interface BreakerDiagnostics {
-  readonly state: BreakerState;
-  /** True while calls are rejected: open or isolated. */
-  readonly isOpen: boolean;
-  readonly failureCount: number;
-  readonly currentBackoffMs: number;
-  /** Milliseconds before a probe is admitted; null unless open. 0 means a call is admitted now. */
-  readonly remainingBackoffMs: number | null;
-  readonly openedAt: number | null;
-  readonly openCount: number;
-  readonly halfOpenCount: number;
-  readonly deniedRequests: number;
-  readonly lastDeniedAt: number | null;
-  readonly lastErrorCategory: ErrorCategory | null;
-  readonly probesInFlight: number;
-  readonly generation: number;
+  /**
+   * Milliseconds this call may take (overrides the breaker's `timeoutMs`): then `fn`'s signal
+   * aborts with a `TimeoutError` DOMException, the call rejects with it at once and counts as
+   * `timeout`. A probe is also cut at `probeTimeoutMs`. @default the breaker's `timeoutMs`
+   */
+  readonly timeoutMs?: number | undefined;
 }
 
 /** Payloads of the breaker's events, by name. */
@@ -132,62 +130,11 @@ class CallHandlers {
   ) {}
 }
 
-/** The public name of a state value. */
-export function stateName(value: BreakerSnapshot['value']): BreakerState {
-  if (typeof value === 'string') return value;
-  return 'open' in value ? 'open' : 'halfOpen';
-}
-
-/** The diagnostics of a breaker in `state` with `context`, read at time `now`. */
-export function diagnosticsOf(state: BreakerState, c: BreakerContext, now: number): BreakerDiagnostics {
-  return {
-    state,
-    isOpen: state === 'open' || state === 'isolated',
-    failureCount: c.failureCount,
-    currentBackoffMs: c.currentBackoffMs,
-    remainingBackoffMs: remainingBackoff(c, now),
-    openedAt: c.openedAt,
-    openCount: c.openCount,
-    halfOpenCount: c.halfOpenCount,
-    deniedRequests: c.deniedRequests,
-    lastDeniedAt: c.lastDeniedAt,
-    lastErrorCategory: c.lastErrorCategory,
-    probesInFlight: c.probesInFlight,
-    generation: c.generation,
-  };
-}
-
 /** Would the machine answer `call.requested` at `at` only by counting a rejection? */
 function rejectsWithoutChange(state: BreakerState, context: BreakerContext, at: number): boolean {
   if (state === 'open') return !isBackoffElapsed(context, at);
   if (state === 'halfOpen') return !hasProbeSlot(context);
   return state === 'isolated';
-}
-
-class BreakerPermit implements Permit {
-  #settled = false;
-  constructor(
-    readonly generation: number,
-    readonly breaker: Breaker,
-  ) {}
-  success(): boolean {
-    if (this.#settled) return false;
-    this.#settled = true;
-    this.breaker.report(this.generation, 'success');
-    return true;
-  }
-  failure(errorOrCategory?: unknown): boolean {
-    if (this.#settled) return false;
-    this.#settled = true;
-    this.breaker.report(this.generation, 'failure', errorOrCategory);
-    return true;
-  }
-  release(): boolean {
-    if (this.#settled) return false;
-    this.#settled = true;
-    this.breaker.report(this.generation, 'release');
-    return true;
-  }
 }
 
 /**
@@ -203,8 +150,6 @@ class BreakerPermit implements Permit {
 export class Breaker {
   /** The registry's tool name, if any. */
   readonly tool: string | undefined;
-  /** Calls admitted and not yet settled (a registry never evicts a tool with calls in flight). @internal */
-  inFlight = 0;
   readonly #options: ResolvedBreakerOptions;
   readonly #host: BreakerHost | undefined;
   readonly #now: () => number;
@@ -225,6 +170,17 @@ export class Breaker {
   #pendingFailureGeneration = 0;
   /** A standalone breaker's settle handlers for calls without a signal, made once per generation. */
   #handlers: CallHandlers | undefined;
+  /** Cumulative call counts (`stats()`). */
+  readonly #counts = new CallCounts();
+  /**
+   * True when outcomes carry their duration (a slow-call rule needs it): the one switch that
+   * makes the hot path read the clock at admission and settlement. @internal
+   */
+  measuresDurations: boolean;
+  /** Durations by outcome, once metrics asked for them. */
+  #durations: DurationRecorder | undefined;
+  /** A standalone breaker's own duration observers. */
+  #ownSinks: DurationSinks | undefined;
 
   constructor(options: BreakerOptions | ResolvedBreakerOptions = {}, placement: ActorPlacement = {}) {
     this.#options = 'config' in options ? options : resolveBreakerOptions(options);
@@ -233,18 +189,21 @@ export class Breaker {
     this.#host = placement.host;
     this.#now = clock?.now ? () => (clock.now as () => number)() : Date.now;
     this.#batching = inspect === undefined;
+    this.measuresDurations = config.window !== null && config.slowCallDurationMs !== null;
     this.#context = placement.dormant ?? initialBreakerContext(config);
     if (placement.dormant !== undefined) return;
     const snapshot =
       placement.snapshot === undefined ? undefined : restoreBreakerSnapshot(placement.snapshot, config);
     if (snapshot === undefined || snapshot.value === 'closed') {
       // Closed: dormant until the chart has work (as if `closed` had just been entered), unless watched.
-      this.#context = snapshot?.context ?? { ...this.#context, generation: 1 };
+      this.#context =
+        snapshot === undefined ? { ...this.#context, generation: 1 } : liveContext(snapshot.context);
       if (inspect !== undefined) this.#spawn('dormant');
     } else {
-      this.#context = snapshot.context;
-      this.#spawn(snapshot);
-      this.#rearm(snapshot);
+      this.#context = liveContext(snapshot.context);
+      const live: LiveBreakerSnapshot = { ...snapshot, context: this.#context };
+      this.#spawn(live);
+      this.#rearm(live);
     }
   }
 
@@ -259,7 +218,7 @@ export class Breaker {
   }
 
   /** Creates and starts the actor: fresh, from a restored snapshot, or from the dormant context. */
-  #spawn(from: PersistedBreakerSnapshot | 'fresh' | 'dormant'): Actor<BreakerMachine> {
+  #spawn(from: LiveBreakerSnapshot | 'fresh' | 'dormant'): Actor<BreakerMachine> {
     const { config, clock, inspect } = this.#options;
     const persisted = from === 'fresh' ? undefined : from === 'dormant' ? this.#dormantSnapshot() : from;
     const host = this.#host;
@@ -275,6 +234,8 @@ export class Breaker {
       ...(host === undefined ? {} : { parent: host.parent, id: this.tool }),
     });
     this.#actor = actor;
+    const counts = this.#counts;
+    actor.on('*', (event) => counts.transition(event));
     for (const listener of this.#listeners ?? []) listener.off = this.#attach(actor, listener);
     actor.start();
     host?.adopt(this);
@@ -286,7 +247,7 @@ export class Breaker {
     return () => subscription.unsubscribe();
   }
 
-  #dormantSnapshot(): PersistedBreakerSnapshot {
+  #dormantSnapshot(): LiveBreakerSnapshot {
     return { status: 'active', value: 'closed', context: this.#context, historyValue: {}, children: {} };
   }
 
@@ -304,31 +265,53 @@ export class Breaker {
   /**
    * Runs `fn` if the breaker admits the call, and records its outcome. Rejects at once
    * with a `BrokenCircuitError` when not admitted; otherwise settles as `fn` does, with
-   * the caller's own error rethrown unchanged.
+   * the caller's own error rethrown unchanged, or rejects with a `TimeoutError` DOMException
+   * when `timeoutMs` elapses first. `fn` always gets an AbortSignal (the caller's, a timeout's,
+   * or one that never aborts).
    */
-  execute<T>(
-    fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>,
-    options?: ExecuteOptions,
-  ): Promise<Awaited<T>> {
+  execute<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, options?: ExecuteOptions): Promise<Awaited<T>> {
     if (typeof fn !== 'function') {
       // A programming error, not an outcome of the dependency: nothing is admitted or counted.
       return Promise.reject(new TypeError(`tripstate: execute() needs a function, got ${typeof fn}`));
     }
     const signal = options?.signal;
+    const timeoutMs = options?.timeoutMs ?? this.#options.timeoutMs;
+    if (
+      timeoutMs !== null &&
+      !(typeof timeoutMs === 'number' && timeoutMs >= 1 && timeoutMs <= 2_147_483_647)
+    ) {
+      return Promise.reject(
+        new RangeError(
+          `tripstate: option timeoutMs must be a number of milliseconds in [1, 2147483647], got ${String(timeoutMs)}`,
+        ),
+      );
+    }
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     const generation = this.#admission();
-    if (generation < 0) return Promise.reject(this.#rejection());
+    if (generation < 0) {
+      this.#counts.rejections++;
+      return Promise.reject(this.#rejection());
+    }
+    this.#counts.calls++;
+    const probe = this.#actor !== undefined && this.#actor.getSnapshot().value !== 'closed';
+    if (timeoutMs !== null || probe) {
+      const limit = probe
+        ? Math.min(timeoutMs ?? Infinity, this.config.probeTimeoutMs)
+        : (timeoutMs as number);
+      return this.#timedCall(fn, generation, signal, limit);
+    }
+    const startedAt = this.measuresDurations ? this.#now() : undefined;
     let pending: T | PromiseLike<T>;
     try {
-      pending = fn(signal);
+      pending = fn(signal ?? NEVER_ABORTED);
     } catch (error) {
-      this.#failedCall(generation, error, signal);
+      this.#failedCall(generation, error, signal, this.elapsedSince(startedAt));
       // The callee's thrown value, unchanged, whatever it is.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       return Promise.reject(error);
     }
     // One `then` on the callee's own promise: no async wrapper, no extra promise per call.
-    if (signal === undefined && this.#host === undefined) {
+    if (signal === undefined && this.#host === undefined && startedAt === undefined) {
       // Without a signal the handlers depend on the generation alone: a standalone breaker keeps
       // them (about 0.2 KiB beside its actor's KiBs) instead of making two closures per call. A
       // registry's breaker, maybe one of 100,000 dormant ones, does not: it would double its heap.
@@ -338,14 +321,35 @@ export class Breaker {
     }
     return Promise.resolve(pending).then(
       (value) => {
-        this.#succeeded(generation);
+        this.#succeeded(generation, this.elapsedSince(startedAt));
         return value;
       },
       (error: unknown) => {
-        this.#failedCall(generation, error, signal);
+        this.#failedCall(generation, error, signal, this.elapsedSince(startedAt));
         throw error;
       },
     );
+  }
+
+  /** A call cut at `timeoutMs` milliseconds: it then rejects with a TimeoutError and counts as `timeout`. */
+  #timedCall<T>(
+    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+    generation: number,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<Awaited<T>> {
+    const startedAt = this.measuresDurations ? this.#now() : undefined;
+    return callWithTimeout(fn, signal, timeoutMs, this.#options.clock ?? unrefClock, {
+      succeeded: () => this.#succeeded(generation, this.elapsedSince(startedAt)),
+      failed: (error, fnSignal) =>
+        this.#failedCall(generation, error, fnSignal, this.elapsedSince(startedAt)),
+      timedOut: () => this.#failed(generation, 'timeout', undefined, this.elapsedSince(startedAt)),
+    });
+  }
+
+  /** Milliseconds since `startedAt` (epoch ms), or undefined when durations are not measured. @internal */
+  elapsedSince(startedAt: number | undefined): number | undefined {
+    return startedAt === undefined ? undefined : Math.max(0, this.#now() - startedAt);
   }
 
   /** The settle handlers of calls admitted in `generation` without a signal. */
@@ -357,44 +361,106 @@ export class Breaker {
         return value;
       },
       (error) => {
-        this.#failedCall(generation, error, undefined);
+        this.#failedCall(generation, error, undefined, undefined);
         throw error;
       },
     );
   }
 
   /** A failure after the caller's signal aborted is `cancelled`, or `timeout` when it timed out. */
-  #failedCall(generation: number, error: unknown, signal: AbortSignal | undefined): void {
+  #failedCall(
+    generation: number,
+    error: unknown,
+    signal: AbortSignal | undefined,
+    durationMs: number | undefined,
+  ): void {
     const category = signal?.aborted === true ? abortCategory(signal) : this.#classify(error);
-    this.#failed(generation, category, error);
+    this.#failed(generation, category, error, durationMs);
   }
 
   /** A non-throwing gate: a permit when the call is admitted, undefined when rejected. */
   tryAcquire(): Permit | undefined {
     const generation = this.#admission();
-    return generation < 0 ? undefined : new BreakerPermit(generation, this);
+    if (generation < 0) {
+      this.#counts.rejections++;
+      return undefined;
+    }
+    this.#counts.calls++;
+    return new BreakerPermit(generation, this, this.measuresDurations ? this.#now() : undefined);
   }
 
   /** The generation a call is admitted in, or -1 when rejected. */
   #admission(): number {
     if (this.#stopped) return -1;
     const actor = this.#actor;
-    let generation: number;
-    if (actor === undefined) generation = this.#context.generation;
-    else {
-      const snapshot = actor.getSnapshot();
-      generation = snapshot.value === 'closed' ? snapshot.context.generation : this.#admit(actor);
-    }
-    if (generation >= 0) this.inFlight++;
-    return generation;
+    if (actor === undefined) return this.#context.generation;
+    const snapshot = actor.getSnapshot();
+    return snapshot.value === 'closed' ? snapshot.context.generation : this.#admit(actor);
   }
 
   /** Records the outcome of a permit. @internal */
-  report(generation: number, outcome: 'success' | 'failure' | 'release', error?: unknown): void {
-    if (outcome === 'success') return this.#succeeded(generation);
+  report(
+    generation: number,
+    outcome: 'success' | 'failure' | 'release',
+    error?: unknown,
+    durationMs?: number,
+  ): void {
+    if (outcome === 'success') return this.#succeeded(generation, durationMs);
     if (outcome === 'release') return this.#released(generation);
     const category = isErrorCategory(error) ? error : this.#classify(error);
-    this.#failed(generation, category, isErrorCategory(error) ? undefined : error);
+    this.#failed(generation, category, isErrorCategory(error) ? undefined : error, durationMs);
+  }
+
+  /** Calls admitted and not yet settled (a registry never evicts a tool with calls in flight). @internal */
+  get inFlight(): number {
+    return this.#counts.inFlight;
+  }
+
+  /** Cumulative counts of this breaker's calls, outcomes, rejections and transitions (see `BreakerStats`). */
+  stats(): BreakerStats {
+    return this.#counts.read();
+  }
+
+  /**
+   * Measures every call's duration (into `durationHistogram`, and `listener` if given) until
+   * the returned function is called. For metrics exporters. @internal
+   */
+  measureDurations(listener?: DurationListener): () => void {
+    const sinks = (this.#ownSinks ??= new DurationSinks());
+    sinks.observers++;
+    if (listener !== undefined) sinks.listeners.add(listener);
+    this.attachDurations(sinks);
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      sinks.observers--;
+      if (listener !== undefined) sinks.listeners.delete(listener);
+      if (sinks.observers === 0) this.detachDurations();
+    };
+  }
+
+  /** Measures durations into `sinks` (a registry's, shared by its breakers). @internal */
+  attachDurations(sinks: DurationSinks): void {
+    this.#durations ??= new DurationRecorder(sinks);
+    this.measuresDurations = true;
+  }
+
+  /** Stops measuring durations unless a slow-call rule needs them. @internal */
+  detachDurations(): void {
+    const { window, slowCallDurationMs } = this.#options.config;
+    this.measuresDurations = window !== null && slowCallDurationMs !== null;
+  }
+
+  /** The measured durations of one outcome; undefined unless durations were ever measured. @internal */
+  durationHistogram(outcome: CallOutcome): DurationHistogram | undefined {
+    return this.#durations?.histogram(outcome);
+  }
+
+  /** Counts a slow call and records its duration, when measured. */
+  #measured(outcome: CallOutcome, category: ErrorCategory | null, durationMs: number | undefined): void {
+    if (isSlowCall(this.#options.config, category, durationMs)) this.#counts.slowCalls++;
+    if (durationMs !== undefined) this.#durations?.record(this.tool, outcome, category, durationMs);
   }
 
   /** Diagnostics of the circuit, read at this instant. */
@@ -461,9 +527,12 @@ export class Breaker {
   /** A JSON-serialisable snapshot; `createBreaker({ snapshot })` restores it, re-arming timers. */
   getPersistedSnapshot(): PersistedBreakerSnapshot {
     const actor = this.#actor;
-    if (actor === undefined) return this.#dormantSnapshot();
     this.#flush();
-    return actor.getPersistedSnapshot() as unknown as PersistedBreakerSnapshot;
+    const live =
+      actor === undefined
+        ? this.#dormantSnapshot()
+        : (actor.getPersistedSnapshot() as unknown as LiveBreakerSnapshot);
+    return { ...live, context: persistedContext(live.context) };
   }
 
   /**
@@ -493,7 +562,7 @@ export class Breaker {
     return this.#stopped;
   }
 
-  #rearm(snapshot: PersistedBreakerSnapshot): void {
+  #rearm(snapshot: LiveBreakerSnapshot): void {
     const value = snapshot.value;
     if (typeof value === 'object' && ('open' in value || value.halfOpen === 'probing')) {
       this.actor.send({ type: 'breaker.rearm', at: this.#now() });
@@ -532,30 +601,47 @@ export class Breaker {
     return withoutStack(() => new BrokenCircuitError(state as Rejecting, remaining, this.tool));
   }
 
-  #succeeded(generation: number): void {
-    this.inFlight--;
+  #succeeded(generation: number, durationMs?: number): void {
+    this.#counts.successes++;
+    this.#measured('success', null, durationMs);
     const actor = this.#actor;
     if (actor === undefined) {
+      // Dormant means closed: the chart's `clearFailures` and `recordOutcome`, unless a rate trips.
       const context = this.#context;
-      if (generation === context.generation && context.failureCount > 0) {
-        this.#context = withFailuresCleared(context);
+      if (generation !== context.generation) return;
+      if (context.window !== null) {
+        const outcome = outcomeOf(context, this.#now(), null, durationMs);
+        if (tripsWindow(context, outcome)) return this.#wakeAndSend(generation, null, undefined, durationMs);
+        recordInPlace(context, outcome);
       }
+      if (context.failureCount > 0) this.#context = withFailuresCleared(context);
       return;
     }
     const { value, context } = actor.getSnapshot();
     if (generation !== context.generation) return;
-    if (value === 'closed' && context.failureCount === 0 && this.#pendingFailures === 0) return;
-    this.#send({ type: 'call.succeeded', generation, at: this.#now() });
+    if (value === 'closed' && context.failureCount === 0 && this.#pendingFailures === 0) {
+      if (context.window === null) return;
+      if (this.#batching) {
+        // The chart would only run `recordOutcome`: record here, in place, unless a rate trips.
+        const outcome = outcomeOf(context, this.#now(), null, durationMs);
+        if (!tripsWindow(context, outcome)) return recordInPlace(context, outcome);
+      }
+    }
+    this.#send({ type: 'call.succeeded', generation, at: this.#now(), ...measured(durationMs) });
   }
 
-  #failed(generation: number, category: ErrorCategory, error: unknown): void {
-    this.inFlight--;
+  #failed(generation: number, category: ErrorCategory, error: unknown, durationMs?: number): void {
+    const counted = countsAsFailure(this.#options.config, category);
+    this.#counts.failed(category, counted);
+    this.#measured(counted ? 'failure' : 'ignored', category, durationMs);
     if (this.#actor === undefined) {
-      // Dormant means closed: the chart's `recordFailure` below the threshold, else wake the actor.
+      // Dormant means closed: the chart's `recordFailure` below the thresholds, else wake the actor.
       const context = this.#context;
       if (this.#stopped || generation !== context.generation || !countsAsFailure(context.config, category))
         return;
-      if (!reachesThreshold(context)) {
+      const outcome = outcomeOf(context, this.#now(), category, durationMs);
+      if (!reachesThreshold(context) && !tripsWindow(context, outcome)) {
+        recordInPlace(context, outcome);
         this.#context = withFailureRecorded(context, category);
         return;
       }
@@ -566,14 +652,35 @@ export class Breaker {
     if (value === 'closed') {
       if (!countsAsFailure(context.config, category)) return;
       if (this.#batching && !reachesThreshold(context, this.#pendingFailures + 1)) {
-        // The chart would only run `recordFailure`: count it here, send it as one event later.
-        if (this.#pending === 0 && this.#pendingFailures === 0) this.#host?.batching(this);
-        this.#pendingFailures++;
-        this.#pendingFailureCategory = category;
-        this.#pendingFailureGeneration = generation;
-        return;
+        const outcome = outcomeOf(context, this.#now(), category, durationMs);
+        if (!tripsWindow(context, outcome)) {
+          // The chart would only run `recordFailure` and `recordOutcome`: record the outcome
+          // here, in place, and send the failures as one event later.
+          recordInPlace(context, outcome);
+          if (this.#pending === 0 && this.#pendingFailures === 0) this.#host?.batching(this);
+          this.#pendingFailures++;
+          this.#pendingFailureCategory = category;
+          this.#pendingFailureGeneration = generation;
+          return;
+        }
       }
     }
+    this.#sendFailure(generation, category, error, durationMs);
+  }
+
+  /** A dormant breaker whose outcome trips a rate: it gets its actor, and the chart the event. */
+  #wakeAndSend(
+    generation: number,
+    category: ErrorCategory | null,
+    error: unknown,
+    durationMs?: number,
+  ): void {
+    this.#spawn('dormant');
+    if (category !== null) return this.#sendFailure(generation, category, error, durationMs);
+    this.#send({ type: 'call.succeeded', generation, at: this.#now(), ...measured(durationMs) });
+  }
+
+  #sendFailure(generation: number, category: ErrorCategory, error: unknown, durationMs?: number): void {
     const retryAfterMs = error === undefined ? undefined : this.#retryAfter(error);
     this.#send({
       type: 'call.failed',
@@ -581,11 +688,12 @@ export class Breaker {
       category,
       at: this.#now(),
       ...(retryAfterMs ? { retryAfterMs } : {}),
+      ...measured(durationMs),
     });
   }
 
   #released(generation: number): void {
-    this.inFlight--;
+    this.#counts.released++;
     if (this.#actor === undefined) return;
     const { value, context } = this.#actor.getSnapshot();
     if (generation !== context.generation || value === 'closed') return;
@@ -634,6 +742,8 @@ export class Breaker {
         category: this.#pendingFailureCategory,
         at: this.#now(),
         count,
+        // Each was recorded in the window when it settled.
+        ...(actor.getSnapshot().context.window === null ? {} : { inWindow: true }),
       });
     }
     if (this.#pending > 0) {
@@ -643,6 +753,10 @@ export class Breaker {
     }
   }
 }
+
+/** The `durationMs` field of a result event, when measured. */
+const measured = (durationMs: number | undefined): { durationMs?: number } =>
+  durationMs === undefined ? {} : { durationMs };
 
 /**
  * Creates a circuit breaker. It is dormant (closed, no actor) until its chart has work: the

@@ -8,6 +8,7 @@ export type { DashboardHandle, DashboardOptions } from './dashboard/options.js';
 export type { PersistedRegistrySnapshot, RegistryStore } from './registry-snapshot.js';
 export { DEFAULT_MAX_TOOL_NAME_LENGTH, InvalidToolNameError } from './tool-name.js';
 export type { BreakerDiagnostics, BreakerEventMap, ExecuteOptions, Permit } from './breaker.js';
+export type { BreakerStats, CallOutcome } from './stats.js';
 export { classifyError, httpStatus, parseRetryAfter, retryAfterFromError } from './classify.js';
 export {
   BreakerStoppedError,

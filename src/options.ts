@@ -3,6 +3,7 @@ import type { TimerClock } from './clock.js';
 import { DEFAULT_TRIP_CATEGORIES, isErrorCategory, type ErrorCategory } from '../machines/categories.js';
 import { MAX_DELAY_MS } from '../machines/breaker.logic.js';
 import type { BreakerConfig } from '../machines/breaker.types.js';
+import type { WindowConfig } from '../machines/breaker.window.js';
 import { classifyError, retryAfterFromError } from './classify.js';
 
 /** A clock for timers and time: XState's `Clock` plus an optional `now()` (e.g. `SimulatedClock`). */
@@ -10,6 +11,18 @@ export interface BreakerClock extends TimerClock {
   /** Epoch milliseconds. @default Date.now */
   now?(): number;
 }
+
+/**
+ * The outcome window the rate rules read: the last `calls` calls, or the last `ms`
+ * milliseconds in `buckets` buckets (a bucket leaves the window whole).
+ */
+export type WindowOption =
+  | { readonly calls: number }
+  | {
+      readonly ms: number;
+      /** Buckets the window is kept in, integer in [1, 10000]. @default 10 */
+      readonly buckets?: number;
+    };
 
 /** Options of `createBreaker` (and the `defaults` of a registry). All durations are milliseconds. */
 export interface BreakerOptions {
@@ -29,6 +42,25 @@ export interface BreakerOptions {
   readonly probeTimeoutMs?: number;
   /** Categories that count toward the threshold. @default network, timeout, rate_limit, service_unavailable, execution_error */
   readonly tripOn?: readonly ErrorCategory[];
+  /**
+   * A window of outcomes: `{ calls }` (integer in [1, 1000000]) or `{ ms, buckets? }`. With it
+   * the circuit also opens when the window's failure or slow-call rate reaches its threshold.
+   * @default none (consecutive failures only)
+   */
+  readonly window?: WindowOption;
+  /** With a window: failure rate in (0, 1] at which the circuit opens (>=). @default 0.5 */
+  readonly failureRateThreshold?: number;
+  /** With a window: calls it must hold before a rate counts; clamped to a count window's `calls`. @default 10 */
+  readonly minimumCalls?: number;
+  /** With a window: milliseconds above which a call is slow (a timed-out call is always slow). @default none */
+  readonly slowCallDurationMs?: number;
+  /** With a window: slow-call rate in (0, 1] at which the circuit opens (>=). @default 1 */
+  readonly slowCallRateThreshold?: number;
+  /**
+   * Milliseconds a call may take: then the signal given to `fn` aborts with a `TimeoutError`,
+   * the call rejects with it at once and counts as `timeout` (and slow). @default none
+   */
+  readonly timeoutMs?: number;
   /** Maps a thrown value to a category. Must not throw (a throw counts as `execution_error`). @default classifyError */
   readonly classify?: (error: unknown) => ErrorCategory;
   /**
@@ -50,6 +82,8 @@ export interface ResolvedBreakerOptions {
   readonly retryAfter: (error: unknown, now: number) => number | undefined;
   readonly clock: BreakerClock | undefined;
   readonly inspect: BreakerOptions['inspect'];
+  /** Milliseconds a call may take; null: no timeout. */
+  readonly timeoutMs: number | null;
 }
 
 export const DEFAULT_BREAKER_CONFIG: BreakerConfig = Object.freeze({
@@ -61,6 +95,11 @@ export const DEFAULT_BREAKER_CONFIG: BreakerConfig = Object.freeze({
   halfOpenProbes: 1,
   probeTimeoutMs: 60_000,
   tripOn: DEFAULT_TRIP_CATEGORIES,
+  window: null,
+  failureRateThreshold: 0.5,
+  minimumCalls: 10,
+  slowCallDurationMs: null,
+  slowCallRateThreshold: 1,
 });
 
 const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
@@ -110,11 +149,74 @@ const BREAKER_OPTIONS: readonly (keyof BreakerOptions)[] = [
   'halfOpenProbes',
   'probeTimeoutMs',
   'tripOn',
+  'window',
+  'failureRateThreshold',
+  'minimumCalls',
+  'slowCallDurationMs',
+  'slowCallRateThreshold',
+  'timeoutMs',
   'classify',
   'retryAfter',
   'clock',
   'inspect',
 ];
+
+function rate(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0 && value <= 1)) fail(name, value, 'a number in (0, 1]');
+  return value;
+}
+
+const WINDOW_RATE_OPTIONS = [
+  'failureRateThreshold',
+  'minimumCalls',
+  'slowCallDurationMs',
+  'slowCallRateThreshold',
+] as const;
+
+function windowShape(value: unknown): WindowConfig | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`tripstate: option window must be { calls } or { ms, buckets? }, got ${show(value)}`);
+  }
+  const w = value as Record<string, unknown>;
+  if ('calls' in w) {
+    checkOptionNames('window option', w, ['calls']);
+    const calls = integer('window.calls', w.calls, 0, 1);
+    if (calls > 1_000_000) fail('window.calls', calls, 'an integer in [1, 1000000]');
+    return { kind: 'count', size: calls, bucketMs: 0 };
+  }
+  checkOptionNames('window option', w, ['ms', 'buckets']);
+  if (w.ms === undefined) throw new TypeError('tripstate: option window needs calls or ms');
+  const ms = duration('window.ms', w.ms, 0, 1);
+  const buckets = integer('window.buckets', w.buckets, 10, 1);
+  if (buckets > 10_000) fail('window.buckets', buckets, 'an integer in [1, 10000]');
+  return { kind: 'time', size: buckets, bucketMs: ms / buckets };
+}
+
+/** The window and its rate rules; the rate options need a window. */
+function windowConfig(options: BreakerOptions, d: BreakerConfig) {
+  const window = windowShape(options.window);
+  if (window === null) {
+    const stray = WINDOW_RATE_OPTIONS.find((name) => options[name] !== undefined);
+    if (stray !== undefined) throw new TypeError(`tripstate: option ${stray} needs option window`);
+  }
+  const minimumCalls = integer('minimumCalls', options.minimumCalls, d.minimumCalls, 1);
+  return {
+    window,
+    failureRateThreshold: rate('failureRateThreshold', options.failureRateThreshold, d.failureRateThreshold),
+    minimumCalls: window?.kind === 'count' ? Math.min(minimumCalls, window.size) : minimumCalls,
+    slowCallDurationMs:
+      options.slowCallDurationMs === undefined
+        ? null
+        : duration('slowCallDurationMs', options.slowCallDurationMs, 0, 0),
+    slowCallRateThreshold: rate(
+      'slowCallRateThreshold',
+      options.slowCallRateThreshold,
+      d.slowCallRateThreshold,
+    ),
+  };
+}
 
 /**
  * Throws a TypeError for a key of `options` that is not in `known` (a misspelt option would
@@ -186,6 +288,7 @@ export function resolveBreakerConfig(options: BreakerOptions = {}): BreakerConfi
     halfOpenProbes: integer('halfOpenProbes', options.halfOpenProbes, d.halfOpenProbes, 1),
     probeTimeoutMs: duration('probeTimeoutMs', options.probeTimeoutMs, d.probeTimeoutMs, 1),
     tripOn: tripCategories(options.tripOn),
+    ...windowConfig(options, d),
   });
 }
 
@@ -205,5 +308,6 @@ export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBre
     retryAfter: fn('retryAfter', options.retryAfter, retryAfterFromError),
     clock,
     inspect: options.inspect,
+    timeoutMs: options.timeoutMs === undefined ? null : duration('timeoutMs', options.timeoutMs, 0, 1),
   };
 }

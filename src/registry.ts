@@ -18,12 +18,15 @@ import {
   type RegistryOptions,
   type ResolvedRegistryOptions,
 } from './registry-options.js';
+import { liveContext } from './snapshot.js';
 import {
   restoreRegistrySnapshot,
   type PersistedRegistrySnapshot,
   type RegistryStore,
 } from './registry-snapshot.js';
 import { checkToolName } from './tool-name.js';
+import { EMPTY_STATS, type BreakerStats } from './stats.js';
+import { DurationSinks, type DurationListener } from './durations.js';
 import type { DashboardHandle, DashboardOptions } from './dashboard/options.js';
 import { RegistryListeners, type RegistryEventMap } from './registry/events.js';
 import { planRestore } from './registry/restore-plan.js';
@@ -72,6 +75,8 @@ export class Registry {
   /** Shared by every breaker: their actors are this registry actor's children. */
   readonly #host: BreakerHost;
   #saveQueued = false;
+  /** Who wants call durations measured (metrics exporters), shared by every breaker. */
+  readonly #durations = new DurationSinks();
   #stopped = false;
 
   constructor(options: RegistryOptions = {}) {
@@ -110,6 +115,12 @@ export class Registry {
     this.#restore(options);
   }
 
+  /** Epoch milliseconds on the registry's clock: its `clock.now()` (a simulated clock's time), else `Date.now()`. */
+  now(): number {
+    const clock = this.#options.defaults.clock;
+    return clock?.now ? clock.now() : Date.now();
+  }
+
   /** Tools known to the registry. */
   get size(): number {
     return this.#tools.size;
@@ -118,7 +129,7 @@ export class Registry {
   /** Runs `fn` through the tool's breaker (see `Breaker.execute`). Rejects for an invalid tool name. */
   execute<T>(
     tool: string,
-    fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>,
+    fn: (signal: AbortSignal) => T | PromiseLike<T>,
     options?: ExecuteOptions,
   ): Promise<Awaited<T>> {
     const slot = this.#tools.get(tool);
@@ -187,6 +198,38 @@ export class Registry {
     const slot = this.#known(tool);
     if (slot !== undefined) return { tool, ...slot.breaker.diagnostics() };
     return { tool, ...diagnosticsOf('closed', this.#newToolContext(tool), 0) };
+  }
+
+  /** The tool's cumulative call counts (see `BreakerStats`); all zero for a tool never seen. */
+  stats(tool: string): BreakerStats {
+    return this.#known(tool)?.breaker.stats() ?? EMPTY_STATS;
+  }
+
+  /**
+   * Every tool the registry holds now and its breaker, in the order first seen (for exporters
+   * that read every tool at once). Reading a breaker through it does not count as a use.
+   */
+  *entries(): IterableIterator<[string, Breaker]> {
+    for (const { tool, breaker } of this.#tools.values()) yield [tool, breaker];
+  }
+
+  /**
+   * Measures every tool's call durations (into `durationHistogram`, and `listener` if given)
+   * until the returned function is called. For metrics exporters. @internal
+   */
+  measureDurations(listener?: DurationListener): () => void {
+    const sinks = this.#durations;
+    sinks.observers++;
+    if (listener !== undefined) sinks.listeners.add(listener);
+    if (sinks.observers === 1) for (const { breaker } of this.#tools.values()) breaker.attachDurations(sinks);
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      sinks.observers--;
+      if (listener !== undefined) sinks.listeners.delete(listener);
+      if (sinks.observers === 0) for (const { breaker } of this.#tools.values()) breaker.detachDurations();
+    };
   }
 
   /** The context of a tool's breaker before its first call: closed, as if its chart had just started. */
@@ -294,6 +337,7 @@ export class Registry {
       ...(dormant === undefined ? { snapshot } : { dormant }),
       host: this.#host,
     });
+    if (this.#durations.observers > 0) breaker.attachDurations(this.#durations);
     this.#tools.add(new ToolSlot(tool, breaker));
     // An inspector is shown every tool, new or restored: no dormancy when someone is watching.
     if (this.#options.defaults.inspect !== undefined) void breaker.actor;
@@ -370,7 +414,7 @@ export class Registry {
       for (const [tool, snapshot] of tools) {
         const breaker =
           snapshot.value === 'closed'
-            ? this.#place(tool, snapshot.context, undefined)
+            ? this.#place(tool, liveContext(snapshot.context), undefined)
             : this.#place(tool, undefined, snapshot);
         if (breaker.state === 'open' || breaker.state === 'isolated') this.#track(tool, true);
       }

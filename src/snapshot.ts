@@ -1,14 +1,106 @@
 import { isErrorCategory } from '../machines/categories.js';
 import type { BreakerConfig, BreakerContext } from '../machines/breaker.types.js';
+import { createWindow, type OutcomeWindow, type WindowConfig } from '../machines/breaker.window.js';
 import { SnapshotError } from './errors.js';
+
+/** An outcome window as JSON: its counters as a plain array. */
+export interface PersistedWindow {
+  readonly counts: readonly number[];
+  readonly head: number;
+  readonly headEpoch: number;
+}
+
+/** A breaker's context as JSON (the window's typed array as a plain array). */
+export type PersistedBreakerContext = Omit<BreakerContext, 'window'> & {
+  readonly window: PersistedWindow | null;
+};
 
 /** The XState persisted snapshot of one breaker: plain JSON. */
 export interface PersistedBreakerSnapshot {
   readonly status: 'active';
   readonly value: BreakerStateValue;
-  readonly context: BreakerContext;
+  readonly context: PersistedBreakerContext;
   readonly historyValue: Record<string, never>;
   readonly children: Record<string, never>;
+}
+
+/** A persisted snapshot with its live context, as an actor starts from it. @internal */
+export type LiveBreakerSnapshot = Omit<PersistedBreakerSnapshot, 'context'> & {
+  readonly context: BreakerContext;
+};
+
+/** The JSON form of a live context. */
+export function persistedContext(context: BreakerContext): PersistedBreakerContext {
+  const w = context.window;
+  return {
+    ...context,
+    window: w === null ? null : { counts: Array.from(w.counts), head: w.head, headEpoch: w.headEpoch },
+  };
+}
+
+/** The live context of a validated persisted one (a fresh window when the shape no longer fits). */
+export function liveContext(context: PersistedBreakerContext): BreakerContext {
+  const spec = context.config.window;
+  const fresh = createWindow(spec);
+  const saved = context.window;
+  if (spec === null || fresh === null || saved === null || saved.counts.length !== fresh.counts.length) {
+    return { ...context, window: fresh };
+  }
+  return { ...context, window: filledWindow(spec, fresh, saved) };
+}
+
+function filledWindow(spec: WindowConfig, window: OutcomeWindow, saved: PersistedWindow): OutcomeWindow {
+  const max = spec.kind === 'count' ? 1 : 0xffffffff;
+  saved.counts.forEach((n, i) => {
+    if (!Number.isInteger(n) || n < 0 || n > max) {
+      throw new SnapshotError(
+        `context.window.counts.${i}`,
+        `expected an integer in [0, ${max}], got ${String(n)}`,
+      );
+    }
+    window.counts[i] = n;
+  });
+  for (let k = 0; k < window.counts.length; k += 3) {
+    const [calls, failures, slow] = [window.counts[k]!, window.counts[k + 1]!, window.counts[k + 2]!];
+    if (failures > calls || slow > calls) {
+      throw new SnapshotError(
+        `context.window.counts.${k}`,
+        'a bucket has more failures or slow calls than calls',
+      );
+    }
+    window.calls += calls;
+    window.failures += failures;
+    window.slow += slow;
+  }
+  if (!Number.isInteger(saved.head) || saved.head < 0 || saved.head >= spec.size) {
+    throw new SnapshotError(
+      'context.window.head',
+      `expected an integer in [0, ${spec.size}), got ${String(saved.head)}`,
+    );
+  }
+  if (!Number.isSafeInteger(saved.headEpoch) || saved.headEpoch < 0) {
+    throw new SnapshotError(
+      'context.window.headEpoch',
+      `expected a non-negative integer, got ${String(saved.headEpoch)}`,
+    );
+  }
+  window.head = saved.head;
+  window.headEpoch = saved.headEpoch;
+  return window;
+}
+
+function persistedWindow(c: object): PersistedWindow | null {
+  const value = own(c, 'window');
+  if (value === undefined || value === null) return null;
+  const w = record(value, 'context.window');
+  const counts = own(w, 'counts');
+  if (!Array.isArray(counts))
+    throw new SnapshotError('context.window.counts', 'expected an array of counters');
+  return {
+    counts: counts as number[],
+    head: own(w, 'head') as number,
+    headEpoch: own(w, 'headEpoch') as number,
+  };
 }
 
 /** Every state value the breaker machine can be in. */
@@ -31,6 +123,11 @@ function count(context: object, key: string): number {
     throw new SnapshotError(`context.${key}`, `expected a non-negative integer, got ${String(value)}`);
   }
   return value;
+}
+
+/** A counter added after the first snapshots were written: absent reads as 0. */
+function laterCount(context: object, key: string): number {
+  return own(context, key) === undefined ? 0 : count(context, key);
 }
 
 function time(context: object, key: string, nullable: boolean): number | null {
@@ -84,7 +181,7 @@ export function restoreBreakerSnapshot(input: unknown, config: BreakerConfig): P
       `not an error category: ${JSON.stringify(category)}`,
     );
   }
-  const context: BreakerContext = {
+  const context: PersistedBreakerContext = {
     config,
     generation: count(c, 'generation'),
     failureCount: count(c, 'failureCount'),
@@ -98,7 +195,12 @@ export function restoreBreakerSnapshot(input: unknown, config: BreakerConfig): P
     lastErrorCategory: category,
     probesInFlight: count(c, 'probesInFlight'),
     probeStartedAt: time(c, 'probeStartedAt', true),
+    window: persistedWindow(c),
+    probeResults: laterCount(c, 'probeResults'),
+    probeFailures: laterCount(c, 'probeFailures'),
+    probeSlowCalls: laterCount(c, 'probeSlowCalls'),
   };
+  liveContext(context); // validates the window's counters
   const open = typeof value === 'object' && 'open' in value;
   if (open !== (context.retryAt !== null)) {
     throw new SnapshotError(

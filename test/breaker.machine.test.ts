@@ -113,13 +113,17 @@ describe('breakerMachine', () => {
     const impl = breakerMachine.implementations;
     expect(Object.keys(impl.guards).sort()).toEqual(
       [
+        'failsProbes',
         'hasFailuresToClear',
         'hasProbeSlot',
         'isBackoffElapsed',
         'isCountingFailure',
         'isCurrentGeneration',
         'isLastProbe',
+        'isRateReached',
         'isTrippingFailure',
+        'isWindowed',
+        'passesProbes',
       ].sort(),
     );
     expect(Object.keys(impl.delays).sort()).toEqual(['backoff', 'probeTimeout']);

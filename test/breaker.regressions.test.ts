@@ -88,11 +88,21 @@ describe('regressions of the seeds', () => {
     const breaker = createBreaker({ failureThreshold: 1, minBackoffMs: 100, probeTimeoutMs: 1_000 });
     fail(breaker);
     vi.advanceTimersByTime(100);
-    const hanging = breaker.execute(() => new Promise<never>(() => undefined));
+    let given: AbortSignal | undefined;
+    const hanging = breaker.execute((signal) => {
+      given = signal;
+      return new Promise<never>(() => undefined);
+    });
+    const settled = hanging.catch((error: unknown) => error);
     await expect(breaker.execute(async () => 1)).rejects.toBeInstanceOf(BrokenCircuitError);
-    vi.advanceTimersByTime(1_000 + 200);
+    vi.advanceTimersByTime(1_000);
+    // The hung probe's caller is rejected, and its callee told to stop.
+    const error = await settled;
+    expect(error).toBeInstanceOf(DOMException);
+    expect((error as DOMException).name).toBe('TimeoutError');
+    expect(given?.aborted).toBe(true);
+    vi.advanceTimersByTime(200);
     await expect(breaker.execute(async () => 'recovered')).resolves.toBe('recovered');
     expect(breaker.state).toBe('closed');
-    void hanging;
   });
 });

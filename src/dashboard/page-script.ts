@@ -12,6 +12,8 @@ const LABEL = { closed: 'closed', open: 'open', halfOpen: 'half-open', isolated:
 const tools = new Map();
 const log = [];
 let selected = null;
+let detailTool = null;
+let history = null;
 let renderQueued = false;
 const $ = (id) => document.getElementById(id);
 const chart = buildChart($('chart'));
@@ -130,8 +132,61 @@ function renderSummary() {
   }
   $('summary').replaceChildren(...chips);
 }
+function svg(tag, attrs) {
+  const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  return node;
+}
+function spark(name, label, values, format) {
+  const box = el('figure', 'spark');
+  box.dataset.series = name;
+  const known = values.filter((v) => v !== null);
+  const max = Math.max(1e-9, ...known);
+  const last = known.length ? known[known.length - 1] : null;
+  const W = 240, H = 36, step = W / Math.max(1, values.length - 1);
+  const points = [];
+  values.forEach((v, i) => { if (v !== null) points.push((i * step).toFixed(1) + ',' + (H - (v / max) * (H - 2) - 1).toFixed(1)); });
+  const chart = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, role: 'img' });
+  chart.appendChild(svg('polyline', { points: points.join(' '), fill: 'none' }));
+  const caption = el('figcaption');
+  caption.append(el('span', 'label', label), el('span', 'now', last === null ? '—' : format(last)),
+    el('span', 'max', 'max ' + format(known.length ? Math.max(...known) : 0)));
+  box.append(caption, chart);
+  return box;
+}
+const perSecond = (v) => (v >= 10 ? Math.round(v) : Math.round(v * 10) / 10) + '/s';
+function renderHistory() {
+  const box = $('detail-history');
+  if (history === null || history.tool !== detailTool) return box.replaceChildren();
+  const charts = [spark('calls', 'calls', history.calls, perSecond),
+    spark('failures', 'failures', history.failures, perSecond),
+    spark('rejections', 'rejected', history.rejections, perSecond)];
+  if (history.failureRate.some((v) => v !== null))
+    charts.push(spark('failureRate', 'failure rate', history.failureRate, (v) => Math.round(v * 100) + ' %'));
+  const heading = el('h3', '', 'last ' + Math.round((history.calls.length * history.stepMs) / 60000) + ' minutes');
+  box.replaceChildren(heading, ...charts);
+}
+async function loadHistory() {
+  const tool = detailTool;
+  if (tool === null || document.hidden) return;
+  try {
+    const res = await fetch('/api/history?tool=' + encodeURIComponent(tool));
+    if (!res.ok || tool !== detailTool) return;
+    history = await res.json();
+    renderHistory();
+  } catch (error) {
+    // the next tick tries again
+  }
+}
 function renderDetail(entry) {
   const title = $('detail-title');
+  const tool = entry ? entry.row.tool : null;
+  if (tool !== detailTool) {
+    detailTool = tool;
+    history = null;
+    renderHistory();
+    loadHistory();
+  }
   if (!entry) {
     title.textContent = 'no tool selected';
     chart.highlight(null);
@@ -225,5 +280,6 @@ function connect() {
 $('filter').addEventListener('input', schedule);
 $('state-filter').addEventListener('change', schedule);
 setInterval(tick, 200);
+setInterval(loadHistory, 1000);
 connect();
 `;

@@ -78,6 +78,15 @@ ol#log .what { overflow-wrap: anywhere; }
 ol#log .what b { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-weight: 600; }
 .ev { font-weight: 600; } .ev.opened { color: var(--open); } .ev.halfOpened { color: var(--half); }
 .ev.closed { color: var(--closed); } .ev.isolated { color: var(--isolated); }
+.history { display: grid; grid-template-columns: 1fr 1fr; gap: 8px 12px; margin-top: 10px; }
+.history h3 { grid-column: 1 / -1; margin: 0; font-size: 11px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .05em; }
+.spark { margin: 0; background: #f8fafc; border-radius: 6px; padding: 4px 8px; min-width: 0; }
+.spark figcaption { display: flex; gap: 6px; font-size: 11px; color: var(--muted); }
+.spark .now { font-weight: 600; color: var(--ink); font-variant-numeric: tabular-nums; } .spark .max { margin-left: auto; }
+.spark svg { display: block; width: 100%; height: 36px; }
+.spark polyline { stroke: #2563eb; stroke-width: 1.5; vector-effect: non-scaling-stroke; }
+.spark[data-series="failures"] polyline, .spark[data-series="failureRate"] polyline { stroke: var(--open); }
+.spark[data-series="rejections"] polyline { stroke: var(--isolated); }
 #toast { position: fixed; bottom: 16px; right: 16px; background: #7f1d1d; color: #fff; padding: 8px 12px; border-radius: 8px; }
 @media (max-width: 1100px) { main { grid-template-columns: 1fr; } }
 `;

@@ -63,6 +63,7 @@ export function renderPage(config: PageConfig): string {
       <h2 id="detail-title">no tool selected</h2>
       <div id="chart"></div>
       <dl id="detail-counters"></dl>
+      <div id="detail-history" class="history" aria-label="last 5 minutes"></div>
       <div id="detail-controls" class="ctl"></div>
     </section>
     <section class="log">

@@ -15,9 +15,14 @@ import {
 import { renderPage } from './page.js';
 import { chartOf } from './chart.js';
 import { toRow } from './rows.js';
+import { StatsHistory } from './history.js';
+import { InvalidToolNameError } from '../tool-name.js';
 
 /** At most this many updates a second reach a page, however many events the registry emits. */
 const UPDATES_PER_SECOND = 10;
+
+/** How often (real time) every followed tool's counts are read into its history. */
+const SAMPLE_MS = 1_000;
 
 /** The statechart the page draws, read once from `breakerMachine`. */
 const CHART = chartOf();
@@ -40,8 +45,10 @@ export async function serveDashboard(
 ): Promise<DashboardHandle> {
   const resolved = resolveDashboardOptions(options);
   const feed = new DashboardFeed(registry, { intervalMs: 1000 / UPDATES_PER_SECOND, pollMs: 1000 });
+  const history = new StatsHistory(registry, () => registry.now());
+  const sampler = setInterval(() => history.sample(), SAMPLE_MS).unref();
   const server = createServer((req, res) => {
-    handle(registry, feed, resolved, req, res).catch((error: unknown) => {
+    handle(registry, feed, history, resolved, req, res).catch((error: unknown) => {
       if (res.headersSent) res.destroy();
       else if (error instanceof HttpError)
         sendJson(
@@ -63,6 +70,7 @@ export async function serveDashboard(
     });
   } catch (error) {
     feed.close();
+    clearInterval(sampler);
     throw error;
   }
   const { address, port } = server.address() as AddressInfo;
@@ -73,6 +81,7 @@ export async function serveDashboard(
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         feed.close();
+        clearInterval(sampler);
         server.close(() => resolve());
         server.closeAllConnections();
       })),
@@ -82,6 +91,7 @@ export async function serveDashboard(
 async function handle(
   registry: Registry,
   feed: DashboardFeed,
+  history: StatsHistory,
   options: ResolvedDashboardOptions,
   req: IncomingMessage,
   res: ServerResponse,
@@ -89,7 +99,8 @@ async function handle(
   if (isLoopback(options.host) && !isLoopback(hostName(req.headers.host))) {
     throw new HttpError(403, 'unexpected Host header');
   }
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname;
   const action = CONTROL_ACTIONS.find((name) => path === `/api/${name}`);
   if (action !== undefined) return control(registry, feed, options, action, req, res);
   if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method not allowed');
@@ -104,6 +115,8 @@ async function handle(
         connection: 'keep-alive',
       });
       return feed.attach(res);
+    case '/api/history':
+      return sendJson(res, 200, historyOf(history, url.searchParams.get('tool')));
     case '/api/snapshot':
       return sendJson(res, 200, { rows: registry.snapshot().diagnostics.map(toRow) });
     default:
@@ -136,6 +149,17 @@ function page(options: ResolvedDashboardOptions, res: ServerResponse): void {
     'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
   });
   res.end(html);
+}
+
+/** A tool's per-second history; a 400 for a missing or invalid tool name. */
+function historyOf(history: StatsHistory, tool: string | null) {
+  if (tool === null) throw new HttpError(400, 'the tool query parameter is required');
+  try {
+    return history.history(tool);
+  } catch (error) {
+    if (error instanceof InvalidToolNameError) throw new HttpError(400, error.message);
+    throw error;
+  }
 }
 
 /** The host name of a Host header (`127.0.0.1:8080` → `127.0.0.1`, `[::1]:80` → `[::1]`). */

@@ -98,12 +98,17 @@ function eventsFor(
     events.push({ type: 'call.rejected', state, count: 1, at });
   const generations = [c.generation];
   if (options.staleResults && c.generation >= 2 && !c.test.restored) generations.push(c.generation - 1);
+  const slowMs = c.config.window === null ? null : c.config.slowCallDurationMs;
   for (const generation of generations) {
     const intent = generation === c.generation ? {} : ({ intent: 'stale' } as const);
     events.push(
       { type: 'call.succeeded', generation, at, ...intent },
       { type: 'call.released', generation, ...intent },
     );
+    // With a slow-call rule, a success that took longer than `slowCallDurationMs` too.
+    if (slowMs !== null && !intent.intent) {
+      events.push({ type: 'call.succeeded', generation, at, durationMs: slowMs + 1 });
+    }
     for (const category of intent.intent ? categories.slice(0, 1) : categories) {
       events.push({ type: 'call.failed', generation, category, at, ...intent });
     }
@@ -129,6 +134,16 @@ function eventsFor(
 export function serializeBreakerModelSnapshot(snapshot: BreakerModelSnapshot): string {
   const c = snapshot.context;
   const now = c.test.now;
+  const spec = c.config.window;
+  const w = c.window;
+  const window =
+    spec === null || w === null
+      ? null
+      : [
+          w.head,
+          spec.kind === 'time' ? w.headEpoch - Math.floor(now / spec.bucketMs) : 0,
+          Array.from(w.counts),
+        ];
   return JSON.stringify([
     snapshot.value,
     c.failureCount,
@@ -140,13 +155,18 @@ export function serializeBreakerModelSnapshot(snapshot: BreakerModelSnapshot): s
     c.openedAt === null,
     c.generation >= 2,
     c.test.restored,
+    window,
+    c.probeResults,
+    c.probeFailures,
+    c.probeSlowCalls,
   ]);
 }
 
 /** An event's name in a transition key: its type, category and intent. */
 function eventKey(event: BreakerModelEvent): string {
   const category = event.type === 'call.failed' ? `(${event.category})` : '';
-  return `${event.type}${category}${event.intent ? `/${event.intent}` : ''}`;
+  const slow = 'durationMs' in event && event.durationMs !== undefined ? `[${event.durationMs} ms]` : '';
+  return `${event.type}${category}${slow}${event.intent ? `/${event.intent}` : ''}`;
 }
 
 /**
@@ -210,6 +230,9 @@ export function describeBreakerPath(path: BreakerTestPath): string {
       const event = step.event;
       const suffix = event.intent ? ` (${event.intent})` : '';
       if (event.type === 'call.failed') return `call.failed(${event.category})${suffix}`;
+      if (event.type === 'call.succeeded' && event.durationMs !== undefined) {
+        return `call.succeeded(${event.durationMs} ms)${suffix}`;
+      }
       return `${event.type}${suffix}`;
     });
   const end = path.state.value;

@@ -210,11 +210,13 @@ class PathRun {
       case 'call.failed':
       case 'call.released': {
         const permit = this.#permit(event.generation, event.intent === 'stale', before, label);
+        // A measuring breaker is told the model's duration (time stands still between steps).
+        const durationMs = 'durationMs' in event ? (event.durationMs ?? 0) : 0;
         const settled =
           event.type === 'call.succeeded'
-            ? permit.success()
+            ? permit.success(durationMs)
             : event.type === 'call.failed'
-              ? permit.failure(event.category)
+              ? permit.failure(event.category, durationMs)
               : permit.release();
         expectEqual(`${label}: permit settled`, settled, true);
         return;

@@ -108,6 +108,42 @@ describe('the dashboard in Chromium', () => {
     await expect.poll(() => page.locator('#rows tr.tool').count()).toBe(1);
   });
 
+  it("charts the selected tool's calls, failures and rejections per second", async () => {
+    const { served, page } = await open();
+    const { registry, clock } = served;
+    registry.tryAcquire('llm:openai/chat')?.success();
+    await page.locator(row('llm:openai/chat', 'closed')).click();
+    const now = (series: string) => page.locator(`#detail-history .spark[data-series="${series}"] .now`);
+    await expect.poll(() => now('calls').textContent()).toBe('0/s');
+    // Six simulated seconds: traffic that fails more and more, then the circuit opens and rejects.
+    const plan = [
+      [8, 0],
+      [9, 1],
+      [7, 2],
+      [6, 2],
+    ] as const;
+    for (const [ok, failed] of plan) {
+      for (let i = 0; i < ok; i++) registry.tryAcquire('llm:openai/chat')?.success();
+      for (let i = 0; i < failed; i++) registry.tryAcquire('llm:openai/chat')?.failure('network');
+      await expect.poll(() => now('calls').textContent()).toBe(`${ok + failed}/s`);
+      clock.increment(1_000);
+    }
+    fail(registry, 'llm:openai/chat', 1); // the third failure in a row opens the circuit
+    expect(registry.state('llm:openai/chat')).toBe('open');
+    for (let i = 0; i < 12; i++) registry.tryAcquire('llm:openai/chat');
+    await expect.poll(() => now('rejections').textContent()).toBe('12/s');
+    expect(await now('failures').textContent()).toBe('1/s');
+    const points = await page
+      .locator('#detail-history .spark[data-series="calls"] polyline')
+      .getAttribute('points');
+    expect(points?.split(' ').length).toBe(300);
+    await page.locator('section.detail').screenshot({ path: `${ARTIFACTS}/history.png` });
+    if (process.env['TRIPSTATE_UPDATE_SCREENSHOT'] === '1') {
+      mkdirSync('docs/images', { recursive: true });
+      copyFileSync(`${ARTIFACTS}/history.png`, 'docs/images/dashboard-history.png');
+    }
+  });
+
   it('renders a realistic registry (the README screenshot)', async () => {
     const { served, page } = await open({ controls: true });
     const { registry, clock } = served;

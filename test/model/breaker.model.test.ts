@@ -13,6 +13,9 @@ import {
   simplePaths,
   smallModel,
   smallOptions,
+  windowModel,
+  windowOptions,
+  windowPaths,
 } from './paths.js';
 
 describe('shortest paths to every transition of a two-probe breaker', () => {
@@ -38,6 +41,16 @@ describe('simple paths of a one-probe breaker', () => {
     'the runtime follows the chart: %s',
     async (_name, path) => {
       const report = await runBreakerPath(smallModel, path, runOptions(smallOptions));
+      expect(report.steps).toBe(path.steps.length - 1);
+    },
+  );
+});
+
+describe('shortest paths to every transition of a windowed two-probe breaker', () => {
+  it.each(windowPaths.map((path) => [describeBreakerPath(path), path] as const))(
+    'the runtime follows the chart: %s',
+    async (_name, path) => {
+      const report = await runBreakerPath(windowModel, path, runOptions(windowOptions));
       expect(report.steps).toBe(path.steps.length - 1);
     },
   );

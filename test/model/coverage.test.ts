@@ -10,6 +10,9 @@ import {
   simplePaths,
   smallModel,
   smallOptions,
+  windowModel,
+  windowOptions,
+  windowPaths,
 } from './paths.js';
 
 const graph = machineGraphKeys(breakerMachine);
@@ -20,13 +23,15 @@ beforeAll(async () => {
   const runs = [
     ...shortestPaths.map((path) => runBreakerPath(richModel, path, runOptions(richOptions))),
     ...simplePaths.map((path) => runBreakerPath(smallModel, path, runOptions(smallOptions))),
+    ...windowPaths.map((path) => runBreakerPath(windowModel, path, runOptions(windowOptions))),
   ];
   for (const report of await Promise.all(runs)) {
     for (const edge of report.edges) visitedEdges.add(edge);
     for (const state of report.states) visitedStates.add(state);
   }
   console.info(
-    `model coverage: ${shortestPaths.length} shortest + ${simplePaths.length} simple paths, ` +
+    `model coverage: ${shortestPaths.length} shortest + ${simplePaths.length} simple + ` +
+      `${windowPaths.length} windowed paths, ` +
       `${visitedStates.size}/${graph.states.size} states, ${visitedEdges.size}/${graph.edges.size} edges`,
   );
 });

@@ -28,7 +28,29 @@ export const smallOptions = {
   cover: 'states',
 } as const satisfies BreakerTestModelOptions;
 
+/**
+ * A windowed breaker: a 2-call window whose failure rate opens at 0.6 and slow-call rate at
+ * 0.5 (slow: over 10 ms), three consecutive failures, two probes decided on both results.
+ */
+export const windowOptions = {
+  failureThreshold: 3,
+  halfOpenProbes: 2,
+  minBackoffMs: 100,
+  maxBackoffMs: 100,
+  probeTimeoutMs: 50,
+  window: { calls: 2 },
+  minimumCalls: 2,
+  failureRateThreshold: 0.6,
+  slowCallDurationMs: 10,
+  slowCallRateThreshold: 0.5,
+  staleResults: false,
+  restore: false,
+  startAt: 1_000,
+} as const satisfies BreakerTestModelOptions;
+
 export const richModel = createBreakerTestModel(richOptions);
+export const windowModel = createBreakerTestModel(windowOptions);
+export const windowPaths: readonly BreakerTestPath[] = windowModel.getShortestPaths();
 export const smallModel = createBreakerTestModel(smallOptions);
 
 export const shortestPaths: readonly BreakerTestPath[] = richModel.getShortestPaths();

@@ -5,12 +5,13 @@ import { ERROR_CATEGORIES, type ErrorCategory } from '../../machines/index.js';
 /** One thing a caller (or time) does to a breaker. Permit indexes wrap around the permits held. */
 export type Op =
   | { readonly op: 'acquire'; readonly times: number }
-  | { readonly op: 'success'; readonly permit: number }
+  | { readonly op: 'success'; readonly permit: number; readonly durationMs?: number }
   | {
       readonly op: 'failure';
       readonly permit: number;
       readonly category: ErrorCategory;
       readonly retryAfterMs: number;
+      readonly durationMs?: number;
     }
   | { readonly op: 'release'; readonly permit: number }
   | { readonly op: 'advance'; readonly ms: number }
@@ -26,11 +27,33 @@ export interface RandomConfig {
   readonly maxBackoffMs: number;
   readonly backoffFactor: number;
   readonly probeTimeoutMs: number;
+  readonly window?: { readonly calls: number } | { readonly ms: number; readonly buckets: number };
+  readonly failureRateThreshold?: number;
+  readonly minimumCalls?: number;
+  readonly slowCallDurationMs?: number;
+  readonly slowCallRateThreshold?: number;
 }
 
 const factor = fc.oneof(
   fc.double({ min: 1, max: 10, noNaN: true }),
   fc.constantFrom(1, 2, 1e6, 1e300, Number.MAX_VALUE, Number.POSITIVE_INFINITY),
+);
+
+const rateArb = fc.oneof(fc.constantFrom(0.25, 0.5, 0.6, 1), fc.double({ min: 0.01, max: 1, noNaN: true }));
+
+/** A window and its rate rules: a count window or a time window of a few buckets. */
+export const windowArb = fc.record(
+  {
+    window: fc.oneof(
+      fc.record({ calls: fc.integer({ min: 1, max: 6 }) }),
+      fc.record({ ms: fc.integer({ min: 1, max: 3_000 }), buckets: fc.integer({ min: 1, max: 5 }) }),
+    ),
+    failureRateThreshold: rateArb,
+    minimumCalls: fc.integer({ min: 1, max: 5 }),
+    slowCallDurationMs: fc.integer({ min: 0, max: 20 }),
+    slowCallRateThreshold: rateArb,
+  },
+  { requiredKeys: ['window'] },
 );
 
 export const configArb: fc.Arbitrary<RandomConfig> = fc
@@ -41,14 +64,22 @@ export const configArb: fc.Arbitrary<RandomConfig> = fc
     spread: fc.integer({ min: 0, max: 5_000 }),
     backoffFactor: factor,
     probeTimeoutMs: fc.integer({ min: 1, max: 1_000 }),
+    windowed: fc.option(windowArb, { nil: undefined }),
   })
-  .map(({ spread, ...rest }) => ({ ...rest, maxBackoffMs: rest.minBackoffMs + spread }));
+  .map(({ spread, windowed, ...rest }) => ({
+    ...rest,
+    ...windowed,
+    maxBackoffMs: rest.minBackoffMs + spread,
+  }));
 
 const permit = fc.nat({ max: 15 });
 
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ op: fc.constant('acquire'), times: fc.integer({ min: 1, max: 4 }) }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('success'), permit }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ op: fc.constant('success'), permit, durationMs: fc.integer({ min: 0, max: 30 }) }),
+  },
   {
     weight: 5,
     arbitrary: fc.record({
@@ -56,6 +87,7 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
       permit,
       category: fc.constantFrom(...ERROR_CATEGORIES),
       retryAfterMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3_000 })),
+      durationMs: fc.integer({ min: 0, max: 30 }),
     }),
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('release'), permit }) },

@@ -31,6 +31,8 @@ function advanceSimulated(clock: SimulatedClock, ms: number): void {
   clock.set(end);
 }
 
+const duration = (durationMs: number | undefined) => (durationMs === undefined ? {} : { durationMs });
+
 /** The pure machine, driven with every event a caller's action stands for. */
 function pureBreaker(config: RandomConfig) {
   const clock = new SimulatedClock();
@@ -57,14 +59,22 @@ function pureBreaker(config: RandomConfig) {
           return;
         case 'success': {
           const generation = take(op.permit);
-          if (generation !== undefined) actor.send({ type: 'call.succeeded', generation, at: at() });
+          if (generation === undefined) return;
+          actor.send({ type: 'call.succeeded', generation, at: at(), ...duration(op.durationMs) });
           return;
         }
         case 'failure': {
           const generation = take(op.permit);
           if (generation === undefined) return;
           const retry = op.retryAfterMs > 0 ? { retryAfterMs: op.retryAfterMs } : {};
-          actor.send({ type: 'call.failed', generation, category: op.category, at: at(), ...retry });
+          actor.send({
+            type: 'call.failed',
+            generation,
+            category: op.category,
+            at: at(),
+            ...retry,
+            ...duration(op.durationMs),
+          });
           return;
         }
         case 'release': {

@@ -62,10 +62,13 @@ export function apply(driven: Driven, op: Op): Array<Permit | undefined> {
       return results;
     }
     case 'success':
-      take(driven, op.permit)?.success();
+      take(driven, op.permit)?.success(op.durationMs);
       return [];
     case 'failure':
-      take(driven, op.permit)?.failure({ category: op.category, retryAfterMs: op.retryAfterMs });
+      take(driven, op.permit)?.failure(
+        { category: op.category, retryAfterMs: op.retryAfterMs },
+        op.durationMs,
+      );
       return [];
     case 'release':
       take(driven, op.permit)?.release();

@@ -1,0 +1,103 @@
+/**
+ * The outcome window's arithmetic against a naive reference that keeps every outcome with
+ * its timestamp: same totals after every outcome and at every later read, idle gaps longer
+ * than the window included.
+ */
+import { describe, expect } from 'vitest';
+import { fc, it } from '@fast-check/vitest';
+import {
+  addOutcome,
+  advanceWindow,
+  createWindow,
+  totalsWith,
+  windowTotals,
+  withOutcome,
+  type OutcomeWindow,
+  type WindowConfig,
+  type WindowTotals,
+} from '../../machines/breaker.window.js';
+import { RUNS } from './arbitraries.js';
+
+interface Outcome {
+  readonly at: number;
+  readonly failed: boolean;
+  readonly slow: boolean;
+}
+
+/** The totals of the outcomes a window of this shape holds when read at `now`. */
+function naive(spec: WindowConfig, outcomes: readonly Outcome[], now: number): WindowTotals {
+  const kept =
+    spec.kind === 'count'
+      ? outcomes.slice(-spec.size)
+      : outcomes.filter(
+          (o) => Math.floor(o.at / spec.bucketMs) > Math.floor(now / spec.bucketMs) - spec.size,
+        );
+  return {
+    calls: kept.length,
+    failures: kept.filter((o) => o.failed).length,
+    slow: kept.filter((o) => o.slow).length,
+  };
+}
+
+const specArb: fc.Arbitrary<WindowConfig> = fc.oneof(
+  fc.integer({ min: 1, max: 8 }).map((size) => ({ kind: 'count' as const, size, bucketMs: 0 })),
+  fc
+    .record({ ms: fc.integer({ min: 1, max: 5_000 }), buckets: fc.integer({ min: 1, max: 8 }) })
+    .map(({ ms, buckets }) => ({ kind: 'time' as const, size: buckets, bucketMs: ms / buckets })),
+);
+
+/** Steps: an outcome after a gap (often short, sometimes longer than any window), or a read. */
+const stepArb = fc.record({
+  gap: fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 0, max: 300 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 20_000 }) },
+  ),
+  failed: fc.boolean(),
+  slow: fc.boolean(),
+  readOnly: fc.boolean(),
+});
+
+const totals = (w: OutcomeWindow): WindowTotals => ({ calls: w.calls, failures: w.failures, slow: w.slow });
+
+describe('outcome window arithmetic', () => {
+  it.prop([specArb, fc.integer({ min: 0, max: 1e12 }), fc.array(stepArb, { maxLength: 80 })], {
+    numRuns: RUNS,
+  })('matches a list of every outcome with its timestamp', (spec, start, steps) => {
+    let window = createWindow(spec) as OutcomeWindow;
+    const outcomes: Outcome[] = [];
+    let now = start;
+    for (const step of steps) {
+      now += step.gap;
+      expect(windowTotals(spec, window, now)).toEqual(naive(spec, outcomes, now));
+      if (step.readOnly) continue;
+      const predicted = totalsWith(spec, window, now, step.failed, step.slow);
+      // The chart's pure copy and the runtime's in-place update agree.
+      const copied = withOutcome(spec, window, now, step.failed, step.slow);
+      advanceWindow(spec, window, now);
+      addOutcome(spec, window, step.failed, step.slow);
+      expect(copied).toEqual(window);
+      outcomes.push({ at: now, failed: step.failed, slow: step.slow });
+      const expected = naive(spec, outcomes, now);
+      expect(totals(window)).toEqual(expected);
+      expect(predicted).toEqual(expected);
+      window = copied;
+    }
+  });
+
+  it.prop([specArb, fc.array(stepArb, { maxLength: 40 })], { numRuns: RUNS })(
+    'never changes the window a copy was made from',
+    (spec, steps) => {
+      const window = createWindow(spec) as OutcomeWindow;
+      const before = JSON.stringify({ ...window, counts: Array.from(window.counts) });
+      let copy = window;
+      let now = 0;
+      for (const step of steps) {
+        now += step.gap;
+        copy = withOutcome(spec, copy, now, step.failed, step.slow);
+        windowTotals(spec, window, now);
+        totalsWith(spec, window, now, step.failed, step.slow);
+      }
+      expect(JSON.stringify({ ...window, counts: Array.from(window.counts) })).toBe(before);
+    },
+  );
+});

@@ -10,6 +10,7 @@ import {
   withFailuresCleared,
 } from '../machines/breaker.logic.js';
 import { diagnosticsOf, stateName, type BreakerDiagnostics } from './breaker/diagnostics.js';
+import { HealthCheckRunner } from './breaker/health-check.js';
 import { BreakerPermit, type Permit } from './breaker/permit.js';
 import { callWithTimeout, NEVER_ABORTED } from './breaker/timeout.js';
 import { outcomeOf, recordInPlace, tripsWindow } from './breaker/window.js';
@@ -78,6 +79,7 @@ export const BREAKER_EVENT_TYPES: readonly (keyof BreakerEventMap)[] = [
   'closed',
   'isolated',
   'rejected',
+  'healthCheckStarted',
 ];
 
 /** Throws a TypeError for an event name not in `types` or a listener that is not a function. @internal */
@@ -169,6 +171,8 @@ export class Breaker {
    * makes the hot path read the clock at admission and settlement. @internal
    */
   measuresDurations: boolean;
+  /** Runs the health check as the probe when half-open waits for no caller; null without one. */
+  readonly #healthChecks: HealthCheckRunner | null;
 
   constructor(options: BreakerOptions | ResolvedBreakerOptions = {}, placement: ActorPlacement = {}) {
     this.#options = 'config' in options ? options : resolveBreakerOptions(options);
@@ -178,6 +182,11 @@ export class Breaker {
     this.#now = clock?.now ? () => (clock.now as () => number)() : Date.now;
     this.#batching = inspect === undefined;
     this.measuresDurations = config.window !== null && config.slowCallDurationMs !== null;
+    const { healthCheck } = this.#options;
+    this.#healthChecks =
+      healthCheck === null
+        ? null
+        : new HealthCheckRunner(healthCheck, clock ?? unrefClock, config.probeTimeoutMs);
     this.#context = placement.dormant ?? initialBreakerContext(config);
     if (placement.dormant !== undefined) return;
     const snapshot =
@@ -220,6 +229,9 @@ export class Breaker {
     });
     this.#actor = actor;
     for (const listener of this.#listeners ?? []) listener.off = this.#attach(actor, listener);
+    if (this.#healthChecks !== null) {
+      actor.on('healthCheckStarted', ({ generation }) => this.#runHealthCheck(generation));
+    }
     actor.start();
     host?.adopt(this);
     return actor;
@@ -308,6 +320,22 @@ export class Breaker {
         throw error;
       },
     );
+  }
+
+  /** Runs the health check as the probe admitted in `generation`; its outcome counts as a call's. */
+  #runHealthCheck(generation: number): void {
+    // After the transition that started it, so the chart's probe timeout is armed first.
+    queueMicrotask(() => this.#startHealthCheck(generation));
+  }
+
+  #startHealthCheck(generation: number): void {
+    if (this.#stopped || this.#actor?.getSnapshot().context.generation !== generation) return;
+    const startedAt = this.measuresDurations ? this.#now() : undefined;
+    this.#healthChecks?.run({
+      succeeded: () => this.#succeeded(generation, this.elapsedSince(startedAt)),
+      failed: (error, signal) => this.#failedCall(generation, error, signal, this.elapsedSince(startedAt)),
+      timedOut: () => this.#failed(generation, 'timeout', undefined, this.elapsedSince(startedAt)),
+    });
   }
 
   /** A call cut at `timeoutMs` milliseconds: it then rejects with a TimeoutError and counts as `timeout`. */
@@ -466,6 +494,7 @@ export class Breaker {
     if (this.#stopped) return;
     this.#flush();
     this.#stopped = true;
+    this.#healthChecks?.stop();
     const actor = this.#actor;
     if (actor === undefined) return;
     if (this.#host) this.#host.stopActor(this, actor);
@@ -614,7 +643,7 @@ export class Breaker {
     if (this.#actor === undefined) return;
     const { value, context } = this.#actor.getSnapshot();
     if (generation !== context.generation || value === 'closed') return;
-    this.#send({ type: 'call.released', generation });
+    this.#send({ type: 'call.released', generation, at: this.#now() });
   }
 
   #classify(error: unknown): ErrorCategory {

@@ -25,7 +25,8 @@ export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
 /**
  * Runs `fn` with a signal that aborts when `callerSignal` does, or with a `TimeoutError` after
- * `timeoutMs` milliseconds (on `timers`), and settles as `fn` does or at the timeout, whichever first.
+ * `timeoutMs` milliseconds (on `timers`), and settles as `fn` does, at the timeout or at the
+ * caller's abort, whichever comes first.
  */
 export function callWithTimeout<T>(
   fn: (signal: AbortSignal) => T | PromiseLike<T>,
@@ -38,7 +39,11 @@ export function callWithTimeout<T>(
   const signal = controller.signal;
   return new Promise<Awaited<T>>((resolve, reject) => {
     let done = false;
-    const onAbort = (): void => controller.abort(callerSignal?.reason);
+    // The caller gave up: the call rejects at once with its reason, and counts as cancelled.
+    const onAbort = (): void => {
+      controller.abort(callerSignal?.reason);
+      failed(callerSignal?.reason);
+    };
     const finish = (): boolean => {
       if (done) return false;
       done = true;

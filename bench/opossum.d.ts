@@ -27,5 +27,7 @@ declare module 'opossum' {
     readonly opened: boolean;
     readonly halfOpen: boolean;
     readonly closed: boolean;
+    /** The rolling window's counts (every `fire()`, rejected ones included, is one of `fires`). */
+    readonly stats: { readonly fires: number; readonly failures: number; readonly rejects: number };
   }
 }

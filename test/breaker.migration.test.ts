@@ -213,4 +213,26 @@ describe('opossum 10 rolling window', () => {
     };
     expect(tripstateOpensAt(mapped, script)).toBe(3);
   });
+
+  it('differs on purpose on rejected calls: opossum counts them among its calls, tripstate does not', async () => {
+    const circuit = new CircuitBreaker(() => Promise.reject(new Error('down')), {
+      timeout: false,
+      resetTimeout: 3_600_000,
+      volumeThreshold: 2,
+      errorThresholdPercentage: 40,
+    });
+    const breaker = createBreaker({ ...RATE_ONLY, window: { ms: 10_000, buckets: 10 }, minimumCalls: 2 });
+    try {
+      for (let i = 0; i < 5; i++) {
+        await circuit.fire().catch(() => undefined);
+        await breaker.execute(() => Promise.reject(new Error('down'))).catch(() => undefined);
+      }
+      expect(circuit.opened).toBe(true);
+      expect(circuit.stats).toMatchObject({ fires: 5, failures: 2, rejects: 3 });
+      expect(breaker.diagnostics()).toMatchObject({ state: 'open', windowCalls: 2, deniedRequests: 3 });
+    } finally {
+      circuit.shutdown();
+      breaker.stop();
+    }
+  });
 });

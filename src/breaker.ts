@@ -12,7 +12,9 @@ import {
 import { diagnosticsOf, stateName, type BreakerDiagnostics } from './breaker/diagnostics.js';
 import { HealthCheckRunner } from './breaker/health-check.js';
 import { BreakerPermit, type Permit } from './breaker/permit.js';
-import { callWithTimeout, NEVER_ABORTED } from './breaker/timeout.js';
+import { BREAKER_EVENT_TYPES, checkListener, type BreakerEventMap, type Listener } from './breaker/events.js';
+import { CallHandlers, measured } from './breaker/call-handlers.js';
+import { callTimeout, callWithTimeout, NEVER_ABORTED, type ExecuteOptions } from './breaker/timeout.js';
 import { outcomeOf, recordInPlace, tripsWindow } from './breaker/window.js';
 import { isErrorCategory, type ErrorCategory } from '../machines/categories.js';
 import type {
@@ -34,29 +36,11 @@ import {
 } from './snapshot.js';
 
 export { diagnosticsOf, stateName, type BreakerDiagnostics, type Permit };
+export { BREAKER_EVENT_TYPES, checkListener, type BreakerEventMap } from './breaker/events.js';
+export type { ExecuteOptions } from './breaker/timeout.js';
 
 type BreakerSnapshot = SnapshotFrom<BreakerMachine>;
 type Rejecting = Exclude<BreakerState, 'closed'>;
-
-/** Options of one guarded call. */
-export interface ExecuteOptions {
-  /**
-   * Aborts the call: `fn`'s signal follows it, and a call that fails once it is aborted
-   * counts as `cancelled` (as `timeout` when its reason is a `TimeoutError`).
-   */
-  readonly signal?: AbortSignal | undefined;
-  /**
-   * Milliseconds this call may take (overrides the breaker's `timeoutMs`): then `fn`'s signal
-   * aborts with a `TimeoutError` DOMException, the call rejects with it at once and counts as
-   * `timeout`. A probe is also cut at `probeTimeoutMs`. @default the breaker's `timeoutMs`
-   */
-  readonly timeoutMs?: number | undefined;
-}
-
-/** Payloads of the breaker's events, by name. */
-export type BreakerEventMap = {
-  readonly [K in BreakerEmitted['type']]: Extract<BreakerEmitted, { type: K }>;
-};
 
 /** What owns a breaker's actor (a registry): one object shared by all its breakers. @internal */
 export interface BreakerHost {
@@ -72,33 +56,6 @@ export interface BreakerHost {
   listenerThrew(breaker: Breaker, type: string, error: unknown): void;
 }
 
-/** The events a breaker emits. */
-export const BREAKER_EVENT_TYPES: readonly (keyof BreakerEventMap)[] = [
-  'opened',
-  'halfOpened',
-  'closed',
-  'isolated',
-  'rejected',
-  'healthCheckStarted',
-];
-
-/** Throws a TypeError for an event name not in `types` or a listener that is not a function. @internal */
-export function checkListener(
-  what: string,
-  types: readonly string[],
-  type: unknown,
-  listener: unknown,
-): void {
-  if (typeof type !== 'string' || !types.includes(type)) {
-    throw new TypeError(
-      `tripstate: unknown ${what} event ${JSON.stringify(type)}; one of ${types.join(', ')}`,
-    );
-  }
-  if (typeof listener !== 'function') {
-    throw new TypeError(`tripstate: a ${what} ${type} listener must be a function, got ${typeof listener}`);
-  }
-}
-
 /** How a registry places a breaker. @internal */
 export interface ActorPlacement {
   readonly tool?: string;
@@ -107,21 +64,6 @@ export interface ActorPlacement {
   /** A context known to be valid (closed state): the breaker starts dormant, without an actor. */
   readonly dormant?: BreakerContext;
   readonly host?: BreakerHost;
-}
-
-type Listener = {
-  readonly type: keyof BreakerEventMap;
-  readonly fn: (event: BreakerEmitted) => void;
-  off?: () => void;
-};
-
-/** What settles the calls a standalone breaker admitted in `generation` without a signal. */
-class CallHandlers {
-  constructor(
-    readonly generation: number,
-    readonly succeeded: <V>(value: V) => V,
-    readonly failed: (error: unknown) => never,
-  ) {}
 }
 
 /** Would the machine answer `call.requested` at `at` only by counting a rejection? */
@@ -270,17 +212,8 @@ export class Breaker {
       return Promise.reject(new TypeError(`tripstate: execute() needs a function, got ${typeof fn}`));
     }
     const signal = options?.signal;
-    const timeoutMs = options?.timeoutMs ?? this.#options.timeoutMs;
-    if (
-      timeoutMs !== null &&
-      !(typeof timeoutMs === 'number' && timeoutMs >= 1 && timeoutMs <= 2_147_483_647)
-    ) {
-      return Promise.reject(
-        new RangeError(
-          `tripstate: option timeoutMs must be a number of milliseconds in [1, 2147483647], got ${String(timeoutMs)}`,
-        ),
-      );
-    }
+    const timeoutMs = callTimeout(options?.timeoutMs, this.#options.timeoutMs);
+    if (timeoutMs instanceof RangeError) return Promise.reject(timeoutMs);
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     const generation = this.#admission();
     if (generation < 0) return Promise.reject(this.#rejection());
@@ -699,10 +632,6 @@ export class Breaker {
     }
   }
 }
-
-/** The `durationMs` field of a result event, when measured. */
-const measured = (durationMs: number | undefined): { durationMs?: number } =>
-  durationMs === undefined ? {} : { durationMs };
 
 /** Creates and starts a circuit breaker. Throws a RangeError for an invalid option. */
 export function createBreaker(options: BreakerOptions & { readonly snapshot?: unknown } = {}): Breaker {

@@ -5,6 +5,33 @@
  */
 import type { TimerClock } from '../clock.js';
 
+/** Options of one guarded call. */
+export interface ExecuteOptions {
+  /**
+   * Aborts the call: `fn`'s signal follows it, and a call that fails once it is aborted
+   * counts as `cancelled` (as `timeout` when its reason is a `TimeoutError`).
+   */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Milliseconds this call may take (overrides the breaker's `timeoutMs`): then `fn`'s signal
+   * aborts with a `TimeoutError` DOMException, the call rejects with it at once and counts as
+   * `timeout`. A probe is also cut at `probeTimeoutMs`. @default the breaker's `timeoutMs`
+   */
+  readonly timeoutMs?: number | undefined;
+}
+
+/**
+ * The time limit of one call in milliseconds (the call's own, else the breaker's), null for
+ * none, or a RangeError naming the bad value.
+ */
+export function callTimeout(own: unknown, fallback: number | null): number | null | RangeError {
+  const ms = own ?? fallback;
+  if (ms === null || (typeof ms === 'number' && ms >= 1 && ms <= 2_147_483_647)) return ms;
+  return new RangeError(
+    `tripstate: option timeoutMs must be a number of milliseconds in [1, 2147483647], got ${typeof ms === 'object' ? JSON.stringify(ms) : String(ms)}`,
+  );
+}
+
 /** What a timed call reports. */
 export interface TimedCallOutcome {
   /** The call resolved in time. */

@@ -28,7 +28,7 @@ export function callTimeout(own: unknown, fallback: number | null): number | nul
   const ms = own ?? fallback;
   if (ms === null || (typeof ms === 'number' && ms >= 1 && ms <= 2_147_483_647)) return ms;
   return new RangeError(
-    `tripstate: option timeoutMs must be a number of milliseconds in [1, 2147483647], got ${typeof ms === 'object' ? JSON.stringify(ms) : String(ms)}`,
+    `tripstate: option timeoutMs must be a number of milliseconds in [1, 2147483647], got ${typeof ms === 'number' ? ms : JSON.stringify(ms)}`,
   );
 }
 

@@ -12,6 +12,7 @@ import { halfOpenBurst } from './scenarios/half-open-burst.js';
 import { creation } from './scenarios/creation.js';
 import { wholeCycle } from './scenarios/cycle.js';
 import { outage } from './scenarios/outage.js';
+import { windows } from './scenarios/windows.js';
 
 const config = benchConfig(process.argv.slice(2));
 const scenarios: readonly (readonly [string, (c: typeof config) => Promise<ScenarioResult>])[] = [
@@ -23,6 +24,7 @@ const scenarios: readonly (readonly [string, (c: typeof config) => Promise<Scena
   ['creation', creation],
   ['cycle', wholeCycle],
   ['outage', outage],
+  ['windows', windows],
 ];
 
 const only = process.env['BENCH_ONLY'];

@@ -11,6 +11,10 @@ declare module 'opossum' {
     readonly rollingPercentilesEnabled?: boolean;
     /** Milliseconds open before half-open. @default 30000 */
     readonly resetTimeout?: number;
+    /** Milliseconds the rolling statistics window spans. @default 10000 */
+    readonly rollingCountTimeout?: number;
+    /** Buckets of the rolling window (rotated by an interval timer). @default 10 */
+    readonly rollingCountBuckets?: number;
   }
 
   export default class CircuitBreaker<A extends unknown[] = [], R = unknown> {
@@ -23,5 +27,7 @@ declare module 'opossum' {
     readonly opened: boolean;
     readonly halfOpen: boolean;
     readonly closed: boolean;
+    /** The rolling window's counts (every `fire()`, rejected ones included, is one of `fires`). */
+    readonly stats: { readonly fires: number; readonly failures: number; readonly rejects: number };
   }
 }

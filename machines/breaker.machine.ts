@@ -60,6 +60,7 @@ export function initialBreakerContext(config: BreakerConfig): BreakerContext {
     probeResults: 0,
     probeFailures: 0,
     probeSlowCalls: 0,
+    idleSince: null,
   };
 }
 
@@ -136,6 +137,7 @@ export const breakerMachine = setup({
       if (outcome === null || (event.type === 'call.failed' && event.inWindow === true)) return false;
       return tripsOnRate(context, (event as { at: number }).at, outcome.failed, outcome.slow);
     },
+    hasHealthCheck: ({ context }) => context.config.healthCheckGraceMs !== null,
     isWindowed: ({ context, event }) =>
       'generation' in event && isCurrent(context, event.generation) && context.window !== null,
     failsProbes: ({ context, event }) => {
@@ -156,6 +158,11 @@ export const breakerMachine = setup({
     /** Until `retryAt`, as seen from the event that entered `open.cooling`. */
     backoff: ({ context, event }) => remainingBackoff(context, timeOf(event, context.openedAt)) ?? 0,
     probeTimeout: ({ context }) => context.config.probeTimeoutMs,
+    /**
+     * How long half-open stays idle before the health check runs. Without a health check it is
+     * no number, so XState raises its event at once (the guard refuses it) and sets no timer.
+     */
+    healthCheckGrace: ({ context }) => context.config.healthCheckGraceMs ?? (undefined as unknown as number),
   },
   actions: {
     nextGeneration: assign({ generation: ({ context }) => context.generation + 1 }),
@@ -266,8 +273,15 @@ export const breakerMachine = setup({
         probeStartedAt: null,
         window: createWindow(context.config.window),
         ...noProbeResults,
+        idleSince: timeOf(event, context.retryAt),
       });
       enqueue.emit({ type: 'halfOpened', at: timeOf(event, context.retryAt) });
+    }),
+    markIdle: assign({ idleSince: ({ context, event }) => timeOf(event, context.idleSince) }),
+    startHealthCheck: enqueueActions(({ context, enqueue }) => {
+      const at = (context.idleSince ?? 0) + (context.config.healthCheckGraceMs ?? 0);
+      enqueue.assign({ probeStartedAt: at });
+      enqueue.emit({ type: 'healthCheckStarted', generation: context.generation, at });
     }),
     claimProbe: assign({
       probesInFlight: ({ context }) => context.probesInFlight + 1,
@@ -396,6 +410,10 @@ export const breakerMachine = setup({
       initial: 'idle',
       states: {
         idle: {
+          entry: 'markIdle',
+          after: {
+            healthCheckGrace: { guard: 'hasHealthCheck', target: 'probing', actions: 'startHealthCheck' },
+          },
           on: { 'call.requested': { target: 'probing' } },
         },
         probing: {

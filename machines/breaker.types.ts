@@ -29,6 +29,8 @@ export interface BreakerConfig {
   readonly slowCallDurationMs: number | null;
   /** Slow-call rate (0..1] of the window at which the circuit opens. */
   readonly slowCallRateThreshold: number;
+  /** Milliseconds half-open waits idle for a caller before running the health check; null: no health check. */
+  readonly healthCheckGraceMs: number | null;
 }
 
 /** Everything the breaker remembers: the diagnostics and metrics of one circuit. */
@@ -66,6 +68,8 @@ export interface BreakerContext {
   readonly probeFailures: number;
   /** With a window: slow probes in this half-open period. */
   readonly probeSlowCalls: number;
+  /** Epoch milliseconds at which half-open last became idle (no probe in flight); null before. */
+  readonly idleSince: number | null;
 }
 
 /** Input of `breakerMachine`. */
@@ -97,7 +101,12 @@ export type BreakerEvent =
       /** The failures are already in the window: the runtime recorded each when it settled. */
       readonly inWindow?: boolean;
     }
-  | { readonly type: 'call.released'; readonly generation: number }
+  | {
+      readonly type: 'call.released';
+      readonly generation: number;
+      /** When the admission was given back (epoch milliseconds); the runtime always sends it. */
+      readonly at?: number;
+    }
   | {
       /** Rejections the runtime decided on its own (the machine would only have counted them). */
       readonly type: 'call.rejected';
@@ -140,4 +149,10 @@ export type BreakerEmitted =
       /** Milliseconds left before a probe is admitted; null when not open. */
       readonly remainingBackoffMs: number | null;
     }
-  | { readonly type: 'isolated' };
+  | { readonly type: 'isolated' }
+  | {
+      /** The backoff ended and no caller came within the grace: the runtime runs the health check as the probe. */
+      readonly type: 'healthCheckStarted';
+      readonly generation: number;
+      readonly at: number;
+    };

@@ -11,8 +11,11 @@ import {
   withFailuresCleared,
 } from '../machines/breaker.logic.js';
 import { diagnosticsOf, stateName, type BreakerDiagnostics } from './breaker/diagnostics.js';
+import { HealthCheckRunner } from './breaker/health-check.js';
 import { BreakerPermit, type Permit } from './breaker/permit.js';
-import { callWithTimeout, NEVER_ABORTED } from './breaker/timeout.js';
+import { BREAKER_EVENT_TYPES, checkListener, type BreakerEventMap, type Listener } from './breaker/events.js';
+import { CallHandlers, measured } from './breaker/call-handlers.js';
+import { callTimeout, callWithTimeout, NEVER_ABORTED, type ExecuteOptions } from './breaker/timeout.js';
 import { outcomeOf, recordInPlace, tripsWindow } from './breaker/window.js';
 import { isErrorCategory, type ErrorCategory } from '../machines/categories.js';
 import type {
@@ -41,29 +44,11 @@ import {
 } from './snapshot.js';
 
 export { diagnosticsOf, stateName, type BreakerDiagnostics, type Permit };
+export { BREAKER_EVENT_TYPES, checkListener, type BreakerEventMap } from './breaker/events.js';
+export type { ExecuteOptions } from './breaker/timeout.js';
 
 type BreakerSnapshot = SnapshotFrom<BreakerMachine>;
 type Rejecting = Exclude<BreakerState, 'closed'>;
-
-/** Options of one guarded call. */
-export interface ExecuteOptions {
-  /**
-   * Aborts the call: `fn`'s signal follows it, and a call that fails once it is aborted
-   * counts as `cancelled` (as `timeout` when its reason is a `TimeoutError`).
-   */
-  readonly signal?: AbortSignal | undefined;
-  /**
-   * Milliseconds this call may take (overrides the breaker's `timeoutMs`): then `fn`'s signal
-   * aborts with a `TimeoutError` DOMException, the call rejects with it at once and counts as
-   * `timeout`. A probe is also cut at `probeTimeoutMs`. @default the breaker's `timeoutMs`
-   */
-  readonly timeoutMs?: number | undefined;
-}
-
-/** Payloads of the breaker's events, by name. */
-export type BreakerEventMap = {
-  readonly [K in BreakerEmitted['type']]: Extract<BreakerEmitted, { type: K }>;
-};
 
 /** What owns a breaker's actor (a registry): one object shared by all its breakers. @internal */
 export interface BreakerHost {
@@ -79,32 +64,6 @@ export interface BreakerHost {
   listenerThrew(breaker: Breaker, type: string, error: unknown): void;
 }
 
-/** The events a breaker emits. */
-export const BREAKER_EVENT_TYPES: readonly (keyof BreakerEventMap)[] = [
-  'opened',
-  'halfOpened',
-  'closed',
-  'isolated',
-  'rejected',
-];
-
-/** Throws a TypeError for an event name not in `types` or a listener that is not a function. @internal */
-export function checkListener(
-  what: string,
-  types: readonly string[],
-  type: unknown,
-  listener: unknown,
-): void {
-  if (typeof type !== 'string' || !types.includes(type)) {
-    throw new TypeError(
-      `tripstate: unknown ${what} event ${JSON.stringify(type)}; one of ${types.join(', ')}`,
-    );
-  }
-  if (typeof listener !== 'function') {
-    throw new TypeError(`tripstate: a ${what} ${type} listener must be a function, got ${typeof listener}`);
-  }
-}
-
 /** How a registry places a breaker. @internal */
 export interface ActorPlacement {
   readonly tool?: string;
@@ -113,21 +72,6 @@ export interface ActorPlacement {
   /** A context known to be valid (closed state): the breaker starts dormant, without an actor. */
   readonly dormant?: BreakerContext;
   readonly host?: BreakerHost;
-}
-
-type Listener = {
-  readonly type: keyof BreakerEventMap;
-  readonly fn: (event: BreakerEmitted) => void;
-  off?: () => void;
-};
-
-/** What settles the calls a standalone breaker admitted in `generation` without a signal. */
-class CallHandlers {
-  constructor(
-    readonly generation: number,
-    readonly succeeded: <V>(value: V) => V,
-    readonly failed: (error: unknown) => never,
-  ) {}
 }
 
 /** Would the machine answer `call.requested` at `at` only by counting a rejection? */
@@ -181,6 +125,8 @@ export class Breaker {
   #durations: DurationRecorder | undefined;
   /** A standalone breaker's own duration observers. */
   #ownSinks: DurationSinks | undefined;
+  /** Runs the health check as the probe when half-open waits for no caller; null without one. */
+  readonly #healthChecks: HealthCheckRunner | null;
 
   constructor(options: BreakerOptions | ResolvedBreakerOptions = {}, placement: ActorPlacement = {}) {
     this.#options = 'config' in options ? options : resolveBreakerOptions(options);
@@ -190,6 +136,11 @@ export class Breaker {
     this.#now = clock?.now ? () => (clock.now as () => number)() : Date.now;
     this.#batching = inspect === undefined;
     this.measuresDurations = config.window !== null && config.slowCallDurationMs !== null;
+    const { healthCheck } = this.#options;
+    this.#healthChecks =
+      healthCheck === null
+        ? null
+        : new HealthCheckRunner(healthCheck, clock ?? unrefClock, config.probeTimeoutMs);
     this.#context = placement.dormant ?? initialBreakerContext(config);
     if (placement.dormant !== undefined) return;
     const snapshot =
@@ -237,6 +188,9 @@ export class Breaker {
     const counts = this.#counts;
     actor.on('*', (event) => counts.transition(event));
     for (const listener of this.#listeners ?? []) listener.off = this.#attach(actor, listener);
+    if (this.#healthChecks !== null) {
+      actor.on('healthCheckStarted', ({ generation }) => this.#runHealthCheck(generation));
+    }
     actor.start();
     host?.adopt(this);
     return actor;
@@ -275,17 +229,8 @@ export class Breaker {
       return Promise.reject(new TypeError(`tripstate: execute() needs a function, got ${typeof fn}`));
     }
     const signal = options?.signal;
-    const timeoutMs = options?.timeoutMs ?? this.#options.timeoutMs;
-    if (
-      timeoutMs !== null &&
-      !(typeof timeoutMs === 'number' && timeoutMs >= 1 && timeoutMs <= 2_147_483_647)
-    ) {
-      return Promise.reject(
-        new RangeError(
-          `tripstate: option timeoutMs must be a number of milliseconds in [1, 2147483647], got ${String(timeoutMs)}`,
-        ),
-      );
-    }
+    const timeoutMs = callTimeout(options?.timeoutMs, this.#options.timeoutMs);
+    if (timeoutMs instanceof RangeError) return Promise.reject(timeoutMs);
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     const generation = this.#admission();
     if (generation < 0) {
@@ -329,6 +274,22 @@ export class Breaker {
         throw error;
       },
     );
+  }
+
+  /** Runs the health check as the probe admitted in `generation`; its outcome counts as a call's. */
+  #runHealthCheck(generation: number): void {
+    // After the transition that started it, so the chart's probe timeout is armed first.
+    queueMicrotask(() => this.#startHealthCheck(generation));
+  }
+
+  #startHealthCheck(generation: number): void {
+    if (this.#stopped || this.#actor?.getSnapshot().context.generation !== generation) return;
+    const startedAt = this.measuresDurations ? this.#now() : undefined;
+    this.#healthChecks?.run({
+      succeeded: () => this.#succeeded(generation, this.elapsedSince(startedAt)),
+      failed: (error, signal) => this.#failedCall(generation, error, signal, this.elapsedSince(startedAt)),
+      timedOut: () => this.#failed(generation, 'timeout', undefined, this.elapsedSince(startedAt)),
+    });
   }
 
   /** A call cut at `timeoutMs` milliseconds: it then rejects with a TimeoutError and counts as `timeout`. */
@@ -543,6 +504,7 @@ export class Breaker {
     if (this.#stopped) return;
     this.#flush();
     this.#stopped = true;
+    this.#healthChecks?.stop();
     const actor = this.#actor;
     if (actor === undefined) return;
     if (this.#host) this.#host.stopActor(this, actor);
@@ -697,7 +659,7 @@ export class Breaker {
     if (this.#actor === undefined) return;
     const { value, context } = this.#actor.getSnapshot();
     if (generation !== context.generation || value === 'closed') return;
-    this.#send({ type: 'call.released', generation });
+    this.#send({ type: 'call.released', generation, at: this.#now() });
   }
 
   #classify(error: unknown): ErrorCategory {
@@ -753,10 +715,6 @@ export class Breaker {
     }
   }
 }
-
-/** The `durationMs` field of a result event, when measured. */
-const measured = (durationMs: number | undefined): { durationMs?: number } =>
-  durationMs === undefined ? {} : { durationMs };
 
 /**
  * Creates a circuit breaker. It is dormant (closed, no actor) until its chart has work: the

@@ -61,6 +61,15 @@ export interface BreakerOptions {
    * the call rejects with it at once and counts as `timeout` (and slow). @default none
    */
   readonly timeoutMs?: number;
+  /**
+   * Checks the dependency without a caller: when a backoff ends and no call arrives within
+   * `healthCheckGraceMs`, the breaker runs it as its probe (one probe, cut at `probeTimeoutMs`,
+   * its signal aborted then or when the breaker stops). Resolving closes the circuit, a
+   * rejection (classified as a call's) reopens it. @default none
+   */
+  readonly healthCheck?: (signal: AbortSignal) => Promise<unknown>;
+  /** With a health check: milliseconds half-open waits idle for a caller before running it. @default 1000 */
+  readonly healthCheckGraceMs?: number;
   /** Maps a thrown value to a category. Must not throw (a throw counts as `execution_error`). @default classifyError */
   readonly classify?: (error: unknown) => ErrorCategory;
   /**
@@ -84,6 +93,8 @@ export interface ResolvedBreakerOptions {
   readonly inspect: BreakerOptions['inspect'];
   /** Milliseconds a call may take; null: no timeout. */
   readonly timeoutMs: number | null;
+  /** The health check run as a probe; null: none. */
+  readonly healthCheck: ((signal: AbortSignal) => Promise<unknown>) | null;
 }
 
 export const DEFAULT_BREAKER_CONFIG: BreakerConfig = Object.freeze({
@@ -100,6 +111,7 @@ export const DEFAULT_BREAKER_CONFIG: BreakerConfig = Object.freeze({
   minimumCalls: 10,
   slowCallDurationMs: null,
   slowCallRateThreshold: 1,
+  healthCheckGraceMs: null,
 });
 
 const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
@@ -155,6 +167,8 @@ const BREAKER_OPTIONS: readonly (keyof BreakerOptions)[] = [
   'slowCallDurationMs',
   'slowCallRateThreshold',
   'timeoutMs',
+  'healthCheck',
+  'healthCheckGraceMs',
   'classify',
   'retryAfter',
   'clock',
@@ -192,6 +206,18 @@ function windowShape(value: unknown): WindowConfig | null {
   const buckets = integer('window.buckets', w.buckets, 10, 1);
   if (buckets > 10_000) fail('window.buckets', buckets, 'an integer in [1, 10000]');
   return { kind: 'time', size: buckets, bucketMs: ms / buckets };
+}
+
+/** The health check's grace: null without a health check (whose grace option is then refused). */
+function healthCheckGrace(options: BreakerOptions): number | null {
+  if (options.healthCheck === undefined) {
+    if (options.healthCheckGraceMs !== undefined) {
+      throw new TypeError('tripstate: option healthCheckGraceMs needs option healthCheck');
+    }
+    return null;
+  }
+  fn('healthCheck', options.healthCheck, undefined);
+  return duration('healthCheckGraceMs', options.healthCheckGraceMs, 1_000, 0);
 }
 
 /** The window and its rate rules; the rate options need a window. */
@@ -289,6 +315,7 @@ export function resolveBreakerConfig(options: BreakerOptions = {}): BreakerConfi
     probeTimeoutMs: duration('probeTimeoutMs', options.probeTimeoutMs, d.probeTimeoutMs, 1),
     tripOn: tripCategories(options.tripOn),
     ...windowConfig(options, d),
+    healthCheckGraceMs: healthCheckGrace(options),
   });
 }
 
@@ -309,5 +336,6 @@ export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBre
     clock,
     inspect: options.inspect,
     timeoutMs: options.timeoutMs === undefined ? null : duration('timeoutMs', options.timeoutMs, 0, 1),
+    healthCheck: options.healthCheck ?? null,
   };
 }

@@ -199,6 +199,7 @@ export function restoreBreakerSnapshot(input: unknown, config: BreakerConfig): P
     probeResults: laterCount(c, 'probeResults'),
     probeFailures: laterCount(c, 'probeFailures'),
     probeSlowCalls: laterCount(c, 'probeSlowCalls'),
+    idleSince: own(c, 'idleSince') === undefined ? null : time(c, 'idleSince', true),
   };
   liveContext(context); // validates the window's counters
   const open = typeof value === 'object' && 'open' in value;

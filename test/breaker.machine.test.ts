@@ -115,6 +115,7 @@ describe('breakerMachine', () => {
       [
         'failsProbes',
         'hasFailuresToClear',
+        'hasHealthCheck',
         'hasProbeSlot',
         'isBackoffElapsed',
         'isCountingFailure',
@@ -126,7 +127,7 @@ describe('breakerMachine', () => {
         'passesProbes',
       ].sort(),
     );
-    expect(Object.keys(impl.delays).sort()).toEqual(['backoff', 'probeTimeout']);
+    expect(Object.keys(impl.delays).sort()).toEqual(['backoff', 'healthCheckGrace', 'probeTimeout']);
     const longer = breakerMachine.provide({ delays: { backoff: 1_000 } });
     const clock = new SimulatedClock();
     const actor = createActor(longer, { input: { config }, clock }).start();

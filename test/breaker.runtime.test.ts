@@ -372,7 +372,7 @@ describe('manual control and events', () => {
   it('refuses an unknown event name or a listener that is not a function', () => {
     const breaker = testBreaker();
     expect(() => breaker.on('open' as never, () => undefined)).toThrow(
-      /^tripstate: unknown breaker event "open"; one of opened, halfOpened, closed, isolated, rejected$/,
+      /^tripstate: unknown breaker event "open"; one of opened, halfOpened, closed, isolated, rejected, healthCheckStarted$/,
     );
     expect(() => breaker.on('opened', 'log' as never)).toThrow(TypeError);
   });

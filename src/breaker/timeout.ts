@@ -5,6 +5,33 @@
  */
 import type { TimerClock } from '../clock.js';
 
+/** Options of one guarded call. */
+export interface ExecuteOptions {
+  /**
+   * Aborts the call: `fn`'s signal follows it, and a call that fails once it is aborted
+   * counts as `cancelled` (as `timeout` when its reason is a `TimeoutError`).
+   */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Milliseconds this call may take (overrides the breaker's `timeoutMs`): then `fn`'s signal
+   * aborts with a `TimeoutError` DOMException, the call rejects with it at once and counts as
+   * `timeout`. A probe is also cut at `probeTimeoutMs`. @default the breaker's `timeoutMs`
+   */
+  readonly timeoutMs?: number | undefined;
+}
+
+/**
+ * The time limit of one call in milliseconds (the call's own, else the breaker's), null for
+ * none, or a RangeError naming the bad value.
+ */
+export function callTimeout(own: unknown, fallback: number | null): number | null | RangeError {
+  const ms = own ?? fallback;
+  if (ms === null || (typeof ms === 'number' && ms >= 1 && ms <= 2_147_483_647)) return ms;
+  return new RangeError(
+    `tripstate: option timeoutMs must be a number of milliseconds in [1, 2147483647], got ${typeof ms === 'number' ? ms : JSON.stringify(ms)}`,
+  );
+}
+
 /** What a timed call reports. */
 export interface TimedCallOutcome {
   /** The call resolved in time. */
@@ -25,7 +52,8 @@ export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
 /**
  * Runs `fn` with a signal that aborts when `callerSignal` does, or with a `TimeoutError` after
- * `timeoutMs` milliseconds (on `timers`), and settles as `fn` does or at the timeout, whichever first.
+ * `timeoutMs` milliseconds (on `timers`), and settles as `fn` does, at the timeout or at the
+ * caller's abort, whichever comes first.
  */
 export function callWithTimeout<T>(
   fn: (signal: AbortSignal) => T | PromiseLike<T>,
@@ -38,7 +66,11 @@ export function callWithTimeout<T>(
   const signal = controller.signal;
   return new Promise<Awaited<T>>((resolve, reject) => {
     let done = false;
-    const onAbort = (): void => controller.abort(callerSignal?.reason);
+    // The caller gave up: the call rejects at once with its reason, and counts as cancelled.
+    const onAbort = (): void => {
+      controller.abort(callerSignal?.reason);
+      failed(callerSignal?.reason);
+    };
     const finish = (): boolean => {
       if (done) return false;
       done = true;

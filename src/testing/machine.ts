@@ -20,6 +20,7 @@ export type TimerEvents = Readonly<Record<string, string>>;
 export const BREAKER_TIMER_EVENTS = {
   backoff: 'clock.backoffElapsed',
   probeTimeout: 'clock.probeTimedOut',
+  healthCheckGrace: 'clock.healthCheckDue',
 } as const satisfies TimerEvents;
 
 /** What the model remembers besides the breaker's context. */
@@ -28,6 +29,8 @@ export interface ModelBookkeeping {
   readonly now: number;
   /** True once the model restored the breaker from a persisted snapshot (`breaker.rearm`). */
   readonly restored: boolean;
+  /** The generation whose probe is the health check (its result is the health check's, not a caller's). */
+  readonly healthCheckGeneration: number | null;
 }
 
 /** The context of the test variant: the breaker's, plus the model's bookkeeping under `test`. */
@@ -43,6 +46,7 @@ export type BreakerModelEvent = (
   | BreakerEvent
   | { readonly type: 'clock.backoffElapsed'; readonly at: number }
   | { readonly type: 'clock.probeTimedOut'; readonly at: number }
+  | { readonly type: 'clock.healthCheckDue'; readonly at: number }
 ) & {
   /**
    * What the event stands for, when its payload alone does not say it once states are merged:
@@ -135,7 +139,12 @@ const testSetup = setup({
     ...implementations.actions,
     advanceModelClock: assign({
       test: ({ context, event }) =>
-        'at' in event && event.at > context.test.now ? { ...context.test, now: event.at } : context.test,
+        'at' in event && event.at !== undefined && event.at > context.test.now
+          ? { ...context.test, now: event.at }
+          : context.test,
+    }),
+    markHealthCheck: assign({
+      test: ({ context }) => ({ ...context.test, healthCheckGeneration: context.generation }),
     }),
     markRestored: assign({ test: ({ context }) => ({ ...context.test, restored: true }) }),
   },
@@ -148,11 +157,15 @@ const testSetup = setup({
  */
 export const breakerTestMachine = testSetup.createMachine({
   ...(timersAsEvents(breakerMachine.config as Config, BREAKER_TIMER_EVENTS, (type) =>
-    type === 'breaker.rearm' ? ['advanceModelClock', 'markRestored'] : ['advanceModelClock'],
+    type === 'breaker.rearm'
+      ? ['advanceModelClock', 'markRestored']
+      : type === 'clock.healthCheckDue'
+        ? ['advanceModelClock', 'markHealthCheck']
+        : ['advanceModelClock'],
   ) as Parameters<typeof testSetup.createMachine>[0]),
   context: ({ input }) => ({
     ...baseContext({ input }),
-    test: { now: input.startAt ?? 0, restored: false },
+    test: { now: input.startAt ?? 0, restored: false, healthCheckGeneration: null },
   }),
 });
 

@@ -96,14 +96,18 @@ function eventsFor(
   const state = modelState(snapshot);
   if (state !== 'closed' && modelRejects(snapshot))
     events.push({ type: 'call.rejected', state, count: 1, at });
-  const generations = [c.generation];
-  if (options.staleResults && c.generation >= 2 && !c.test.restored) generations.push(c.generation - 1);
+  // The health check holds the probe: no caller reports its result.
+  const checking = c.test.healthCheckGeneration === c.generation;
+  const generations = checking ? [] : [c.generation];
+  if (options.staleResults && c.generation >= 2 && !c.test.restored && !checking) {
+    generations.push(c.generation - 1);
+  }
   const slowMs = c.config.window === null ? null : c.config.slowCallDurationMs;
   for (const generation of generations) {
     const intent = generation === c.generation ? {} : ({ intent: 'stale' } as const);
     events.push(
       { type: 'call.succeeded', generation, at, ...intent },
-      { type: 'call.released', generation, ...intent },
+      { type: 'call.released', generation, at, ...intent },
     );
     // With a slow-call rule, a success that took longer than `slowCallDurationMs` too.
     if (slowMs !== null && !intent.intent) {
@@ -122,6 +126,10 @@ function eventsFor(
   if (c.retryAt !== null) events.push({ type: 'clock.backoffElapsed', at: c.retryAt });
   if (c.probeStartedAt !== null) {
     events.push({ type: 'clock.probeTimedOut', at: c.probeStartedAt + c.config.probeTimeoutMs });
+  }
+  const grace = c.config.healthCheckGraceMs;
+  if (grace !== null && c.idleSince !== null && JSON.stringify(snapshot.value) === '{"halfOpen":"idle"}') {
+    events.push({ type: 'clock.healthCheckDue', at: c.idleSince + grace });
   }
   return events;
 }
@@ -159,6 +167,8 @@ export function serializeBreakerModelSnapshot(snapshot: BreakerModelSnapshot): s
     c.probeResults,
     c.probeFailures,
     c.probeSlowCalls,
+    c.config.healthCheckGraceMs === null || c.idleSince === null ? null : now - c.idleSince,
+    c.test.healthCheckGeneration === c.generation,
   ]);
 }
 

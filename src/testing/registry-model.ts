@@ -291,7 +291,7 @@ function breakerEvent(event: RegistryModelEvent, tool: ToolModel, now: number): 
     case 'call.failed':
       return { type: 'call.failed', generation: c.generation, category: event.category, at: now };
     case 'call.released':
-      return { type: 'call.released', generation: c.generation };
+      return { type: 'call.released', generation: c.generation, at: now };
     case 'breaker.reset':
     case 'breaker.isolate':
     case 'breaker.release':
@@ -350,7 +350,7 @@ function nextSnapshot(
     default: {
       const tool = step.tools[step.index(event.tool)]!;
       const concrete = breakerEvent(event, tool, snapshot.now);
-      if ('at' in concrete && concrete.at > step.now) step.now = concrete.at;
+      if ('at' in concrete && concrete.at !== undefined && concrete.at > step.now) step.now = concrete.at;
       const wake = event.type === 'breaker.reset' || event.type === 'breaker.isolate';
       if (event.type === 'breaker.release' && tool.presence === 'unseen') break;
       step.breaker(event.tool, concrete, wake);

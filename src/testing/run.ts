@@ -154,6 +154,7 @@ class PathRun {
       breaker.on('halfOpened', record),
       breaker.on('closed', record),
       breaker.on('isolated', record),
+      breaker.on('healthCheckStarted', record),
     ];
     if (this.options.perRejection) this.#unsubscribe.push(breaker.on('rejected', record));
     else {
@@ -177,11 +178,13 @@ class PathRun {
       case 'call.failed':
         return { ...event, generation, at };
       case 'call.released':
-        return { ...event, generation };
+        return { ...event, generation, at };
       case 'clock.backoffElapsed':
         return { ...event, at: c.retryAt ?? at };
       case 'clock.probeTimedOut':
         return { ...event, at: c.probeStartedAt === null ? at : c.probeStartedAt + c.config.probeTimeoutMs };
+      case 'clock.healthCheckDue':
+        return { ...event, at: (c.idleSince ?? at) + (c.config.healthCheckGraceMs ?? 0) };
       default:
         return { ...event, at };
     }
@@ -235,6 +238,7 @@ class PathRun {
       }
       case 'clock.backoffElapsed':
       case 'clock.probeTimedOut':
+      case 'clock.healthCheckDue':
         return this.clock.advanceTo(event.at);
     }
   }
@@ -304,6 +308,7 @@ export async function runBreakerPath(
             'breaker.rearm',
             'clock.backoffElapsed',
             'clock.probeTimedOut',
+            'clock.healthCheckDue',
           ] as const
         ).map((type) => [type, exec]),
       ),

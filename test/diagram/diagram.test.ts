@@ -28,7 +28,7 @@ describe('the Mermaid diagram', () => {
 
   it('labels transitions with their actions and the events those emit', () => {
     expect(mermaid).toContain(
-      'closed --> open : call.failed [isTrippingFailure] / recordFailure, tripCircuit (emits opened)',
+      'closed --> open : call.failed [isTrippingFailure] / recordFailure, recordOutcome, tripCircuit (emits opened)',
     );
     expect(mermaid).toContain(
       'halfOpen_probing --> open : after probeTimeout / reopenAfterProbeTimeout (emits opened)',

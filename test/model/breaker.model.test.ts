@@ -16,6 +16,9 @@ import {
   windowModel,
   windowOptions,
   windowPaths,
+  healthCheckModel,
+  healthCheckOptions,
+  healthCheckPaths,
 } from './paths.js';
 
 describe('shortest paths to every transition of a two-probe breaker', () => {
@@ -51,6 +54,16 @@ describe('shortest paths to every transition of a windowed two-probe breaker', (
     'the runtime follows the chart: %s',
     async (_name, path) => {
       const report = await runBreakerPath(windowModel, path, runOptions(windowOptions));
+      expect(report.steps).toBe(path.steps.length - 1);
+    },
+  );
+});
+
+describe('shortest paths of a one-probe breaker with a health check', () => {
+  it.each(healthCheckPaths.map((path) => [describeBreakerPath(path), path] as const))(
+    'the runtime follows the chart: %s',
+    async (_name, path) => {
+      const report = await runBreakerPath(healthCheckModel, path, runOptions(healthCheckOptions));
       expect(report.steps).toBe(path.steps.length - 1);
     },
   );

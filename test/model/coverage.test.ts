@@ -13,6 +13,9 @@ import {
   windowModel,
   windowOptions,
   windowPaths,
+  healthCheckModel,
+  healthCheckOptions,
+  healthCheckPaths,
 } from './paths.js';
 
 const graph = machineGraphKeys(breakerMachine);
@@ -24,6 +27,7 @@ beforeAll(async () => {
     ...shortestPaths.map((path) => runBreakerPath(richModel, path, runOptions(richOptions))),
     ...simplePaths.map((path) => runBreakerPath(smallModel, path, runOptions(smallOptions))),
     ...windowPaths.map((path) => runBreakerPath(windowModel, path, runOptions(windowOptions))),
+    ...healthCheckPaths.map((path) => runBreakerPath(healthCheckModel, path, runOptions(healthCheckOptions))),
   ];
   for (const report of await Promise.all(runs)) {
     for (const edge of report.edges) visitedEdges.add(edge);
@@ -31,7 +35,7 @@ beforeAll(async () => {
   }
   console.info(
     `model coverage: ${shortestPaths.length} shortest + ${simplePaths.length} simple + ` +
-      `${windowPaths.length} windowed paths, ` +
+      `${windowPaths.length} windowed + ${healthCheckPaths.length} health-check paths, ` +
       `${visitedStates.size}/${graph.states.size} states, ${visitedEdges.size}/${graph.edges.size} edges`,
   );
 });
@@ -51,7 +55,7 @@ describe('coverage of toDirectedGraph(breakerMachine) by the generated paths', (
 
   it('sees every delayed transition of the real machine replaced by a clock event', () => {
     const delayed = [...graph.edges].filter((edge) => edge.includes(' xstate.after.'));
-    expect(delayed).toHaveLength(2);
+    expect(delayed).toHaveLength(3);
     expect(delayed.every((edge) => visitedEdges.has(edge))).toBe(true);
   });
 });

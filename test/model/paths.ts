@@ -48,7 +48,23 @@ export const windowOptions = {
   startAt: 1_000,
 } as const satisfies BreakerTestModelOptions;
 
+/** A one-probe breaker with a health check that never answers (its probe ends by the probe timeout). */
+export const healthCheckOptions = {
+  failureThreshold: 1,
+  minBackoffMs: 100,
+  maxBackoffMs: 100,
+  probeTimeoutMs: 50,
+  healthCheck: () => new Promise<never>(() => undefined),
+  healthCheckGraceMs: 20,
+  restore: false,
+  staleResults: false,
+  cover: 'states',
+  startAt: 1_000,
+} as const satisfies BreakerTestModelOptions;
+
 export const richModel = createBreakerTestModel(richOptions);
+export const healthCheckModel = createBreakerTestModel(healthCheckOptions);
+export const healthCheckPaths: readonly BreakerTestPath[] = healthCheckModel.getShortestPaths();
 export const windowModel = createBreakerTestModel(windowOptions);
 export const windowPaths: readonly BreakerTestPath[] = windowModel.getShortestPaths();
 export const smallModel = createBreakerTestModel(smallOptions);

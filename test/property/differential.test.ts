@@ -79,7 +79,7 @@ function pureBreaker(config: RandomConfig) {
         }
         case 'release': {
           const generation = take(op.permit);
-          if (generation !== undefined) actor.send({ type: 'call.released', generation });
+          if (generation !== undefined) actor.send({ type: 'call.released', generation, at: at() });
           return;
         }
         case 'advance':

@@ -1,0 +1,164 @@
+/**
+ * Scenario 8: failure-rate windows and call timeouts. A closed breaker with a 100-call window
+ * on a successful call against the `fn().then` floor; a failing call below the thresholds (a
+ * success and a failure, so the rate stays at 0.5 below 0.6) against cockatiel's
+ * SamplingBreaker; `timeoutMs` against cockatiel's timeout wrapped around its breaker; heap per
+ * windowed breaker, and 100,000 registry tools with a 100-call window each.
+ */
+import {
+  circuitBreaker,
+  ConsecutiveBreaker,
+  handleAll,
+  SamplingBreaker,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+} from 'cockatiel';
+import type { BenchConfig } from '../config.js';
+import { HOUR_MS, NEVER } from '../contenders.js';
+import { formatBytes, formatNs, type ScenarioResult, type Target } from '../report.js';
+import { heapUsed, interleavedMedianNs, nowNs } from '../stats.js';
+import { timedTable, type Timing } from '../timed.js';
+import { fail, succeed } from '../workload.js';
+import { createBreaker, createRegistry, type BreakerOptions } from '../../src/index.js';
+
+const swallow = (): void => undefined;
+const onSettled = <T>(value: T): T => value;
+const onFailed = (error: unknown): never => {
+  throw error;
+};
+const floor = (): Promise<number> => succeed().then(onSettled, onFailed);
+
+const WINDOW: BreakerOptions = {
+  failureThreshold: NEVER,
+  minBackoffMs: HOUR_MS,
+  window: { calls: 100 },
+  failureRateThreshold: 0.6,
+};
+
+async function pair(run: (fn: () => Promise<unknown>) => Promise<unknown>): Promise<void> {
+  await run(succeed);
+  await run(fail).catch(swallow);
+}
+
+/** Heap of `count` live objects from `make`, per object, after a full collection. */
+function heapPer<T>(count: number, make: () => T): { perItem: number; items: T[] } {
+  const before = heapUsed();
+  const items = Array.from({ length: count }, make);
+  const after = heapUsed();
+  return { perItem: (after - before) / count, items };
+}
+
+export async function windows(config: BenchConfig): Promise<ScenarioResult> {
+  const plain = createBreaker({ failureThreshold: 5, minBackoffMs: HOUR_MS });
+  const windowed = createBreaker(WINDOW);
+  const timed = createBreaker({ failureThreshold: 5, minBackoffMs: HOUR_MS, timeoutMs: 10_000 });
+  const cockatielPlain = circuitBreaker(handleAll, {
+    halfOpenAfter: HOUR_MS,
+    breaker: new ConsecutiveBreaker(5),
+  });
+  const sampling = circuitBreaker(handleAll, {
+    halfOpenAfter: HOUR_MS,
+    breaker: new SamplingBreaker({ threshold: 0.6, duration: 10_000 }),
+  });
+  const cockatielTimed = wrap(
+    timeout(10_000, TimeoutStrategy.Aggressive),
+    circuitBreaker(handleAll, { halfOpenAfter: HOUR_MS, breaker: new ConsecutiveBreaker(5) }),
+  );
+
+  const ok = await interleavedMedianNs(config, {
+    bare: () => succeed(),
+    floor,
+    plain: () => plain.execute(succeed),
+    windowed: () => windowed.execute(succeed),
+    timed: () => timed.execute(succeed),
+    cockatiel: () => cockatielPlain.execute(succeed),
+    cockatielTimed: () => cockatielTimed.execute(succeed),
+  });
+  const failing = await interleavedMedianNs(config, {
+    bare: () => pair((fn) => fn()),
+    windowed: () => pair((fn) => windowed.execute(fn)),
+    sampling: () => pair((fn) => sampling.execute(fn)),
+  });
+  const state = windowed.diagnostics();
+  for (const breaker of [plain, windowed, timed]) breaker.stop();
+
+  const count = config.smoke ? 100 : 2_000;
+  const plainHeap = heapPer(count, () => createBreaker({ failureThreshold: 5 }));
+  for (const b of plainHeap.items) b.stop();
+  const windowHeap = heapPer(count, () => createBreaker(WINDOW));
+  for (const b of windowHeap.items) b.stop();
+  const windowBytes = windowHeap.perItem - plainHeap.perItem;
+
+  const tools = config.smoke ? 1_000 : 100_000;
+  const names = Array.from({ length: tools }, (_, i) => `server-${i % 97}/tool-${i}`);
+  const before = heapUsed();
+  const registry = createRegistry({ defaults: WINDOW, maxTools: tools });
+  const start = nowNs();
+  for (const name of names) registry.tryAcquire(name)?.failure('network');
+  const registerNs = nowNs() - start;
+  const heapAfter = heapUsed();
+  registry.stop();
+
+  const bare: Timing = { label: 'bare await fn()', ns: ok.bare };
+  const t = (label: string, ns: number): Timing => ({ label, ns });
+  const pairBare: Timing = { label: 'bare: a success and a failure', ns: failing.bare };
+  const within = ok.windowed - ok.floor;
+  const targets: Target[] = [
+    {
+      goal: '8a: 100-call window, closed success within 25 ns of fn().then',
+      measured: `${formatNs(ok.windowed)} vs ${formatNs(ok.floor)} (+${formatNs(within)}; no window ${formatNs(ok.plain)})`,
+      met: within <= 25,
+    },
+    {
+      goal: '8b: failing call below the thresholds no slower than cockatiel SamplingBreaker',
+      measured: `${formatNs(failing.windowed)} vs ${formatNs(failing.sampling)} per success + failure`,
+      met: failing.windowed <= failing.sampling,
+    },
+    {
+      goal: '8c: timeoutMs closed success no slower than cockatiel timeout + breaker',
+      measured: `${formatNs(ok.timed)} vs ${formatNs(ok.cockatielTimed)}`,
+      met: ok.timed <= ok.cockatielTimed,
+    },
+    {
+      goal: '8d: a 100-call window adds < 1 KiB per breaker',
+      measured: `${formatBytes(windowBytes)} (breaker with window ${formatBytes(windowHeap.perItem)})`,
+      met: windowBytes < 1_024,
+    },
+    {
+      goal: `8e: ${tools.toLocaleString('en')} registry tools with a 100-call window, < 300 MB heap`,
+      measured: `heap ${formatBytes(heapAfter)} (registry ${formatBytes(heapAfter - before)}), ${formatNs(registerNs)} to register`,
+      met: heapAfter < 300 * 1_048_576,
+    },
+  ];
+  return {
+    tables: [
+      timedTable(
+        '8a. Closed breaker, successful call: no window, a 100-call window, a timeout',
+        bare,
+        [
+          t('reference: fn().then(ok, fail), no breaker', ok.floor),
+          t('tripstate execute, no window', ok.plain),
+          t('tripstate execute, 100-call window', ok.windowed),
+          t('tripstate execute, timeoutMs 10 s', ok.timed),
+          t('cockatiel execute (ConsecutiveBreaker)', ok.cockatiel),
+          t('cockatiel timeout(10 s, aggressive) + breaker', ok.cockatielTimed),
+        ],
+        [`median of ${config.rounds} interleaved rounds each`],
+      ),
+      timedTable(
+        '8b. A success and a failure below the thresholds (rate 0.5 < 0.6)',
+        pairBare,
+        [
+          t('tripstate, 100-call window', failing.windowed),
+          t('cockatiel SamplingBreaker (10 s)', failing.sampling),
+        ],
+        [
+          `tripstate ended ${state.state}, failure rate ${String(state.failureRate)} over ${state.windowCalls} calls`,
+          `median of ${config.rounds} interleaved rounds each`,
+        ],
+      ),
+    ],
+    targets,
+  };
+}

@@ -236,7 +236,9 @@ export class Breaker {
     this.#context = placement.dormant ?? initialBreakerContext(config);
     if (placement.dormant !== undefined) return;
     const snapshot =
-      placement.snapshot === undefined ? undefined : restoreBreakerSnapshot(placement.snapshot, config);
+      placement.snapshot === undefined
+        ? undefined
+        : restoreBreakerSnapshot(placement.snapshot, config, this.#now());
     if (snapshot === undefined) {
       this.#spawn('fresh');
     } else {

@@ -21,11 +21,8 @@ import {
   type RegistryOptions,
   type ResolvedRegistryOptions,
 } from './registry-options.js';
-import {
-  restoreRegistrySnapshot,
-  type PersistedRegistrySnapshot,
-  type RegistryStore,
-} from './registry-snapshot.js';
+import { RegistryPersistence, loadFailure } from './registry-persistence.js';
+import { restoreRegistrySnapshot, type PersistedRegistrySnapshot } from './registry-snapshot.js';
 import { checkToolName } from './tool-name.js';
 import type { DashboardHandle, DashboardOptions } from './dashboard/options.js';
 
@@ -84,16 +81,23 @@ export class Registry {
   /** Breakers that may hold batched failures or rejections. */
   readonly #batching = new Set<Breaker>();
   readonly #listeners = new Map<string, Set<AnyListener>>();
-  readonly #store: RegistryStore | undefined;
+  readonly #persistence: RegistryPersistence | undefined;
+  #ready: Promise<void> = Promise.resolve();
   /** Shared by every breaker: their actors are this registry actor's children. */
   readonly #host: BreakerHost;
-  #saveQueued = false;
   #stopped = false;
 
   constructor(options: RegistryOptions = {}) {
     this.#options = resolveRegistryOptions(options);
     const { clock, inspect } = this.#options.defaults;
-    this.#store = options.store;
+    this.#persistence =
+      options.store === undefined
+        ? undefined
+        : new RegistryPersistence(
+            options.store,
+            () => this.#tools,
+            (message, error) => this.#emit('warning', { type: 'warning', message, error }),
+          );
     this.actor = createActor(registryMachine, {
       input: { maxOpenCircuits: this.#options.maxOpenCircuits },
       // Every breaker actor's timers run on this system clock: batches are flushed before any fires.
@@ -122,6 +126,24 @@ export class Registry {
     this.actor.on('recoveryResumed', (event) => this.#emit('recoveryResumed', event));
     this.actor.start();
     this.#restore(options);
+  }
+
+  /**
+   * Resolves once the store's state is loaded (at once without a store, or with a store that
+   * loads synchronously, like the file store). Rejects with the load's `SnapshotError` when
+   * `onInvalidSnapshot` is `'throw'`. Calls made before are served as for tools never seen.
+   */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /**
+   * Resolves once every change made so far is durable in the store (at once without one);
+   * rejects with the error of a failed write. After `stop()`, once the last write is done and
+   * the store closed.
+   */
+  flush(): Promise<void> {
+    return this.#persistence?.flush() ?? Promise.resolve();
   }
 
   /** Tools known to the registry. */
@@ -224,7 +246,6 @@ export class Registry {
     const breaker = this.#known(tool);
     if (breaker === undefined) return;
     this.#remove(tool, breaker);
-    this.#queueSave();
   }
 
   /** Forgets every tool. */
@@ -235,7 +256,7 @@ export class Registry {
     this.#live.clear();
     this.#open.clear();
     this.actor.send({ type: 'registry.resetAll' });
-    this.#queueSave();
+    this.#persistence?.cleared();
   }
 
   /** Forces the tool's circuit open until `release(tool)`. */
@@ -282,10 +303,13 @@ export class Registry {
     return dashboard.serveDashboard(this, options);
   }
 
-  /** Saves (when a store is set) and stops every breaker and the registry actor. */
+  /**
+   * Stops every breaker and the registry actor, after handing the last changes to the store
+   * (when set); `await flush()` then resolves once they are durable and the store is closed.
+   */
   stop(): void {
     if (this.#stopped) return;
-    this.#save();
+    void this.#persistence?.stop().catch(() => undefined); // failures are `warning` events
     this.#stopped = true;
     for (const breaker of this.#tools.values()) breaker.stop();
     for (const breaker of this.#live) breaker.stop();
@@ -320,7 +344,7 @@ export class Registry {
         if (this.#tools.get(tool) !== breaker) return;
         this.#track(tool, type === 'opened' || type === 'isolated');
         this.#emit(type, { ...event, tool } as RegistryEventMap[typeof type]);
-        this.#queueSave();
+        this.#persistence?.changed(tool);
       });
     }
     if (this.#listeners.has('rejected')) this.#forwardRejections(breaker);
@@ -343,6 +367,7 @@ export class Registry {
     this.#track(tool, false);
     this.#tools.delete(tool);
     breaker.stop();
+    this.#persistence?.changed(tool);
   }
 
   /**
@@ -390,53 +415,67 @@ export class Registry {
     }
   }
 
+  /** Restores `options.snapshot`, or else what the store loads (now, or once its promise settles). */
   #restore(options: RegistryOptions): void {
-    let input: unknown = options.snapshot;
+    const persistence = this.#persistence;
     try {
-      if (input === undefined && this.#store !== undefined) input = this.#store.load();
-      if (input === undefined) return;
-      const tools = restoreRegistrySnapshot(
-        input,
-        (tool) => optionsForTool(this.#options, tool).config,
-        this.#options.maxToolNameLength,
-      );
-      for (const [tool, snapshot] of tools) {
-        const breaker =
-          snapshot.value === 'closed'
-            ? this.#place(tool, snapshot.context, undefined)
-            : this.#place(tool, undefined, snapshot);
-        if (breaker.state === 'open' || breaker.state === 'isolated') this.#track(tool, true);
+      const loaded = persistence?.load();
+      if (options.snapshot !== undefined) {
+        this.#apply(options.snapshot, false);
+        persistence?.cleared(this.#tools.keys()); // the store now holds what was given
+      } else if (loaded instanceof Promise) {
+        this.#ready = loaded.then(
+          (input) => this.#apply(input, true),
+          (error: unknown) => this.#loadFailed(error, false),
+        );
+        this.#ready.catch(() => undefined); // the rejection is for whoever awaits ready()
+      } else {
+        this.#apply(loaded, false);
       }
     } catch (error) {
-      if (this.#options.onInvalidSnapshot === 'throw' || !(error instanceof SnapshotError)) throw error;
-      this.#tools.clear();
-      this.#live.clear();
-      this.#open.clear();
-      this.actor.send({ type: 'registry.resetAll' });
-      queueMicrotask(() =>
-        this.#emit('warning', {
-          type: 'warning',
-          message: `tripstate: started empty: ${error.message}`,
-          error,
-        }),
-      );
+      this.#loadFailed(error, true);
     }
   }
 
-  #queueSave(): void {
-    if (this.#store === undefined || this.#saveQueued || this.#stopped) return;
-    this.#saveQueued = true;
-    queueMicrotask(() => this.#save());
+  /** Places the tools of a snapshot; `merge`: a tool already used keeps its state unless closed without failures. */
+  #apply(input: unknown, merge: boolean): void {
+    if (input === undefined || this.#stopped) return;
+    const tools = restoreRegistrySnapshot(
+      input,
+      (tool) => optionsForTool(this.#options, tool).config,
+      this.#options.maxToolNameLength,
+    );
+    for (const [tool, snapshot] of tools) {
+      const known = merge ? this.#tools.get(tool) : undefined;
+      if (known !== undefined) {
+        if (known.state !== 'closed' || known.failureCount > 0) continue;
+        this.#remove(tool, known);
+      }
+      const breaker =
+        snapshot.value === 'closed'
+          ? this.#place(tool, snapshot.context, undefined)
+          : this.#place(tool, undefined, snapshot);
+      if (breaker.state === 'open' || breaker.state === 'isolated') this.#track(tool, true);
+    }
   }
 
-  #save(): void {
-    this.#saveQueued = false;
-    if (this.#store === undefined || this.#stopped) return;
-    try {
-      this.#store.save(this.getPersistedSnapshot());
-    } catch (error) {
-      this.#emit('warning', { type: 'warning', message: 'tripstate: saving the registry failed', error });
+  /** A failed load or restore: thrown (or rejected from ready()), or an empty start with a `warning`. */
+  #loadFailed(caught: unknown, sync: boolean): void {
+    const error = loadFailure(caught);
+    if (this.#options.onInvalidSnapshot === 'throw' || !(error instanceof SnapshotError)) {
+      this.#persistence?.disable();
+      throw error;
     }
+    for (const [tool, breaker] of [...this.#tools]) this.#remove(tool, breaker);
+    this.#persistence?.cleared();
+    const warn = () =>
+      this.#emit('warning', {
+        type: 'warning',
+        message: `tripstate: started empty: ${error.message}`,
+        error,
+      });
+    if (sync) queueMicrotask(warn);
+    else warn();
   }
 }
 

@@ -11,7 +11,6 @@ import {
   deleteLine,
   parseJournal,
   setLine,
-  snapshotOf,
   type JournalRecord,
 } from './journal-format.js';
 import { legacyRecords } from './legacy.js';
@@ -119,11 +118,11 @@ class JournalFileStore implements RegistryStore {
     if (buffer === undefined) return undefined;
     this.#fileBytes = buffer.length;
     if (buffer.subarray(0, JOURNAL_HEADER.length).toString() === JOURNAL_HEADER) {
-      const { records, validBytes } = parseJournal(this.#path, buffer);
+      const { records, snapshot, validBytes } = parseJournal(this.#path, buffer);
       this.#adopt(records);
       this.#size = validBytes;
       this.#rewrite = false;
-      return snapshotOf(records);
+      return snapshot;
     }
     let value: unknown;
     try {
@@ -172,7 +171,12 @@ class JournalFileStore implements RegistryStore {
   #takeLock(): void {
     if (this.#lock !== undefined) return;
     try {
-      mkdirSync(dirname(this.#path), { recursive: true });
+      try {
+        mkdirSync(dirname(this.#path), { recursive: true });
+      } catch (error) {
+        // EEXIST for a file in the way: taking the lock below names the real cause (ENOTDIR)
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
       this.#lock = acquireLock(`${this.#path}.lock`);
     } catch (error) {
       if (isStoreLockedError(error)) throw error;
@@ -196,9 +200,11 @@ class JournalFileStore implements RegistryStore {
   async #apply(changes: RegistryChanges, context: StoreContext): Promise<void> {
     this.#takeLock();
     const lines: string[] = [];
+    let bytes = 0;
     if (changes.cleared) {
       this.#adopt(new Map());
       lines.push(CLEAR_LINE);
+      bytes += CLEAR_LINE.length;
     }
     for (const [tool, state] of changes.tools) {
       const old = this.#records.get(tool);
@@ -207,18 +213,20 @@ class JournalFileStore implements RegistryStore {
         this.#liveBytes -= old.bytes;
       }
       if (state === null) {
-        lines.push(deleteLine(tool));
+        const line = deleteLine(tool);
+        lines.push(line);
+        bytes += Buffer.byteLength(line);
       } else {
         const record = setLine(tool, state);
         this.#records.set(tool, record);
         this.#liveBytes += record.bytes;
         lines.push(record.line);
+        bytes += record.bytes;
       }
     }
-    const data = Buffer.from(lines.join(''));
     const grown = this.#size > 2 * this.#liveBytes && this.#size > COMPACT_MIN_BYTES;
-    if (this.#rewrite || grown || this.#size + data.length > this.#maxBytes) await this.#compact(context);
-    else if (data.length > 0) await this.#append(data);
+    if (this.#rewrite || grown || this.#size + bytes > this.#maxBytes) await this.#compact(context);
+    else if (bytes > 0) await this.#append(Buffer.from(lines.join('')));
   }
 
   async #compact(context: StoreContext): Promise<void> {

@@ -56,17 +56,14 @@ function code(value: BreakerStateValue): StateCode {
   return 'open' in value ? 'open' : value.halfOpen === 'idle' ? 'halfOpen.idle' : 'halfOpen.probing';
 }
 
-function record(line: string, state: StateCode, failureCount: unknown): JournalRecord {
-  const rank =
-    state === 'closed' && typeof failureCount === 'number' && failureCount > 0 ? FAILING_RANK : RANK[state];
-  return { line, bytes: Buffer.byteLength(line), rank };
-}
+const rankOf = (state: StateCode, failureCount: unknown): number =>
+  state === 'closed' && typeof failureCount === 'number' && failureCount > 0 ? FAILING_RANK : RANK[state];
 
 /** The journal line that sets a tool's state. */
 export function setLine(tool: string, state: PersistedToolState): JournalRecord {
   const c = state.context;
   const line = `${JSON.stringify(['set', tool, code(state.value), FIELDS.map((field) => c[field])])}\n`;
-  return record(line, code(state.value), c.failureCount);
+  return { line, bytes: Buffer.byteLength(line), rank: rankOf(code(state.value), c.failureCount) };
 }
 
 /** The journal line that forgets a tool. */
@@ -76,6 +73,7 @@ export const CLEAR_LINE = '["clear"]\n';
 /** A loaded journal: each tool's latest line, and the registry snapshot they make. */
 export interface ParsedJournal {
   readonly records: Map<string, JournalRecord>;
+  readonly snapshot: PersistedRegistrySnapshot;
   /** Bytes of whole lines; a torn last line (a write cut by a crash, never acknowledged) is past it. */
   readonly validBytes: number;
 }
@@ -84,9 +82,25 @@ function invalid(path: string, lineNumber: number, problem: string): SnapshotErr
   return new SnapshotError('', `${path} line ${lineNumber}: ${problem}`);
 }
 
-/** Parses a journal (after its header). A bad line other than a torn last one is a `SnapshotError`. */
+function breakerSnapshot(state: StateCode, values: readonly unknown[]): PersistedBreakerSnapshot {
+  const context: Record<string, unknown> = {};
+  for (let i = 0; i < FIELDS.length; i++) context[FIELDS[i] as string] = values[i];
+  return {
+    status: 'active',
+    value: VALUES[state],
+    context: context as unknown as PersistedBreakerSnapshot['context'],
+    historyValue: {},
+    children: {},
+  };
+}
+
+/**
+ * Parses a journal (after its header), each line once. A bad line other than a torn last one
+ * is a `SnapshotError` naming the file and the line.
+ */
 export function parseJournal(path: string, buffer: Buffer): ParsedJournal {
   const records = new Map<string, JournalRecord>();
+  const states = new Map<string, PersistedBreakerSnapshot>();
   let start = JOURNAL_HEADER.length;
   let lineNumber = 1;
   while (start < buffer.length) {
@@ -104,8 +118,10 @@ export function parseJournal(path: string, buffer: Buffer): ParsedJournal {
     const [op, tool, state, fields] = entry as unknown[];
     if (op === 'clear' && entry.length === 1) {
       records.clear();
+      states.clear();
     } else if (op === 'del' && typeof tool === 'string' && entry.length === 2) {
       records.delete(tool);
+      states.delete(tool);
     } else if (
       op === 'set' &&
       typeof tool === 'string' &&
@@ -115,33 +131,19 @@ export function parseJournal(path: string, buffer: Buffer): ParsedJournal {
       fields.length === FIELDS.length &&
       entry.length === 4
     ) {
-      records.delete(tool); // the latest line of a tool comes last, as in the file
-      records.set(tool, record(text, state as StateCode, fields[1]));
+      // A tool's latest line comes last, as in the file.
+      records.delete(tool);
+      records.set(tool, { line: text, bytes: end + 1 - start, rank: rankOf(state as StateCode, fields[1]) });
+      states.delete(tool);
+      states.set(tool, breakerSnapshot(state as StateCode, fields as unknown[]));
     } else {
       throw invalid(path, lineNumber, `not a journal entry: ${text.slice(0, 100)}`);
     }
     start = end + 1;
   }
-  return { records, validBytes: start };
-}
-
-/** The registry snapshot of a journal's records (lines parsed again: they are known to be valid). */
-export function snapshotOf(records: ReadonlyMap<string, JournalRecord>): PersistedRegistrySnapshot {
-  const tools: [string, PersistedBreakerSnapshot][] = [];
-  for (const [tool, { line }] of records) {
-    const [, , state, values] = JSON.parse(line) as [string, string, StateCode, unknown[]];
-    const context: Record<string, unknown> = {};
-    FIELDS.forEach((field, index) => (context[field] = values[index]));
-    tools.push([
-      tool,
-      {
-        status: 'active',
-        value: VALUES[state],
-        context: context as unknown as PersistedBreakerSnapshot['context'],
-        historyValue: {},
-        children: {},
-      },
-    ]);
-  }
-  return { format: 'tripstate.registry', version: 1, tools };
+  return {
+    records,
+    snapshot: { format: 'tripstate.registry', version: 1, tools: [...states] },
+    validBytes: start,
+  };
 }

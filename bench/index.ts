@@ -11,6 +11,7 @@ import { registryScale } from './scenarios/registry.js';
 import { halfOpenBurst } from './scenarios/half-open-burst.js';
 import { creation } from './scenarios/creation.js';
 import { wholeCycle } from './scenarios/cycle.js';
+import { persistenceScenario } from './scenarios/persistence.js';
 
 const config = benchConfig(process.argv.slice(2));
 const scenarios: readonly (readonly [string, (c: typeof config) => Promise<ScenarioResult>])[] = [
@@ -21,6 +22,7 @@ const scenarios: readonly (readonly [string, (c: typeof config) => Promise<Scena
   ['registry', registryScale],
   ['creation', creation],
   ['cycle', wholeCycle],
+  ['persistence', persistenceScenario],
 ];
 
 const only = process.env['BENCH_ONLY'];

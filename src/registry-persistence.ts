@@ -148,7 +148,7 @@ export class RegistryPersistence {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     const batch = this.#take();
-    const send = this.#payload(batch, true);
+    const send = this.#payload(batch, true, true);
     this.#writes++;
     const write =
       this.#writes === 1 ? this.#write(batch, send) : this.#chain.then(() => this.#write(batch, send));
@@ -184,7 +184,7 @@ export class RegistryPersistence {
       .then(() => {
         this.#queued = false;
         const batch = this.#take();
-        return this.#write(batch, this.#payload(batch, false));
+        return this.#write(batch, this.#payload(batch, false, false));
       })
       .finally(() => void this.#writes--);
   }
@@ -213,21 +213,23 @@ export class RegistryPersistence {
     }
   }
 
-  /** The store call for a batch, its changes read now; none for no change unless `always` (a simple store's last save). */
-  #payload(batch: Batch, always: boolean): () => void | PromiseLike<void> {
+  /**
+   * The store call for a batch; none for no change unless `always` (a simple store's last save).
+   * `now`: the changes are read at once (the last write, before the breakers stop); otherwise
+   * when the write starts, a large batch in slices with a turn of the event loop between them.
+   */
+  #payload(batch: Batch, always: boolean, now: boolean): () => void | PromiseLike<void> {
     const store = this.#store;
     const tools = this.#tools();
     const empty = batch.tools.length === 0 && !batch.cleared;
     if (empty && (store.write !== undefined || !always)) return () => undefined;
     if (store.write !== undefined) {
-      const changes: RegistryChanges = {
-        cleared: batch.cleared,
-        tools: batch.tools.map((tool) => {
-          const breaker = tools.get(tool);
-          return [tool, breaker === undefined ? null : toolState(breaker.getPersistedSnapshot())] as const;
-        }),
-      };
-      return () => store.write?.(changes, this.#context);
+      const write = (changes: RegistryChanges) => store.write?.(changes, this.#context);
+      if (now) {
+        const changes = { cleared: batch.cleared, tools: batch.tools.map((tool) => stateOf(tools, tool)) };
+        return () => write(changes);
+      }
+      return async () => write(await readInSlices(batch, tools));
     }
     const snapshot: PersistedRegistrySnapshot = {
       format: 'tripstate.registry',
@@ -236,4 +238,24 @@ export class RegistryPersistence {
     };
     return () => store.save?.(snapshot, this.#context);
   }
+}
+
+/** Tools read between two turns of the event loop (a few milliseconds of work). */
+const SLICE = 1_024;
+
+const stateOf = (tools: ReadonlyMap<string, Breaker>, tool: string) => {
+  const breaker = tools.get(tool);
+  return [tool, breaker === undefined ? null : toolState(breaker.getPersistedSnapshot())] as const;
+};
+
+const turn = (): Promise<void> =>
+  new Promise((resolve) => (globalThis.setImmediate ?? setTimeout)(() => resolve()));
+
+async function readInSlices(batch: Batch, tools: ReadonlyMap<string, Breaker>): Promise<RegistryChanges> {
+  const read: RegistryChanges['tools'][number][] = [];
+  for (let i = 0; i < batch.tools.length; i++) {
+    if (i > 0 && i % SLICE === 0) await turn();
+    read.push(stateOf(tools, batch.tools[i] as string));
+  }
+  return { cleared: batch.cleared, tools: read };
 }

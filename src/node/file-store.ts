@@ -34,6 +34,9 @@ export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 /** The journal is compacted once it is over twice its live size and at least this many bytes. */
 const COMPACT_MIN_BYTES = 1024 * 1024;
 const OPTIONS = ['maxBytes', 'readOnly', 'writeDelayMs'];
+/** Changes applied between two turns of the event loop. */
+const SLICE = 1_024;
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function checkOptions(path: unknown, options: FileStoreOptions): asserts path is string {
   if (typeof path !== 'string' || path === '') {
@@ -206,7 +209,9 @@ class JournalFileStore implements RegistryStore {
       lines.push(CLEAR_LINE);
       bytes += CLEAR_LINE.length;
     }
+    let count = 0;
     for (const [tool, state] of changes.tools) {
+      if (++count % SLICE === 0) await turn();
       const old = this.#records.get(tool);
       if (old !== undefined) {
         this.#records.delete(tool);

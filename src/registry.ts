@@ -21,7 +21,7 @@ import {
   type RegistryOptions,
   type ResolvedRegistryOptions,
 } from './registry-options.js';
-import { RegistryPersistence, loadFailure } from './registry-persistence.js';
+import { RegistryPersistence } from './registry-persistence.js';
 import { restoreRegistrySnapshot, type PersistedRegistrySnapshot } from './registry-snapshot.js';
 import { checkToolName } from './tool-name.js';
 import type { DashboardHandle, DashboardOptions } from './dashboard/options.js';
@@ -420,20 +420,19 @@ export class Registry {
     const persistence = this.#persistence;
     try {
       const loaded = persistence?.load();
-      if (options.snapshot !== undefined) {
-        this.#apply(options.snapshot, false);
-        persistence?.cleared(this.#tools.keys()); // the store now holds what was given
-      } else if (loaded instanceof Promise) {
+      if (loaded instanceof Promise && options.snapshot === undefined) {
         this.#ready = loaded.then(
           (input) => this.#apply(input, true),
-          (error: unknown) => this.#loadFailed(error, false),
+          (error: unknown) => this.#loadFailed(error),
         );
         this.#ready.catch(() => undefined); // the rejection is for whoever awaits ready()
-      } else {
-        this.#apply(loaded, false);
+        return;
       }
+      if (loaded instanceof Promise) loaded.catch(() => undefined); // `options.snapshot` wins
+      this.#apply(options.snapshot ?? loaded, false);
+      if (options.snapshot !== undefined) persistence?.cleared(this.#tools.keys()); // the store now holds it
     } catch (error) {
-      this.#loadFailed(error, true);
+      this.#loadFailed(error);
     }
   }
 
@@ -447,10 +446,8 @@ export class Registry {
     );
     for (const [tool, snapshot] of tools) {
       const known = merge ? this.#tools.get(tool) : undefined;
-      if (known !== undefined) {
-        if (known.state !== 'closed' || known.failureCount > 0) continue;
-        this.#remove(tool, known);
-      }
+      if (known !== undefined && (known.state !== 'closed' || known.failureCount > 0)) continue;
+      if (known !== undefined) this.#remove(tool, known);
       const breaker =
         snapshot.value === 'closed'
           ? this.#place(tool, snapshot.context, undefined)
@@ -460,22 +457,15 @@ export class Registry {
   }
 
   /** A failed load or restore: thrown (or rejected from ready()), or an empty start with a `warning`. */
-  #loadFailed(caught: unknown, sync: boolean): void {
-    const error = loadFailure(caught);
+  #loadFailed(error: unknown): void {
     if (this.#options.onInvalidSnapshot === 'throw' || !(error instanceof SnapshotError)) {
       this.#persistence?.disable();
       throw error;
     }
     for (const [tool, breaker] of [...this.#tools]) this.#remove(tool, breaker);
     this.#persistence?.cleared();
-    const warn = () =>
-      this.#emit('warning', {
-        type: 'warning',
-        message: `tripstate: started empty: ${error.message}`,
-        error,
-      });
-    if (sync) queueMicrotask(warn);
-    else warn();
+    const message = `tripstate: started empty: ${error.message}`;
+    queueMicrotask(() => this.#emit('warning', { type: 'warning', message, error }));
   }
 }
 

@@ -30,6 +30,7 @@ export interface FileStoreOptions {
   readonly writeDelayMs?: number;
 }
 
+/** The default `maxBytes` of `createFileStore`: 268435456 bytes (256 MiB). */
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 /** The journal is compacted once it is over twice its live size and at least this many bytes. */
 const COMPACT_MIN_BYTES = 1024 * 1024;

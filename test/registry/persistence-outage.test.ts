@@ -226,9 +226,11 @@ describe('safe load', () => {
     const path = join(folder, 'breakers.journal');
     writeFileSync(path, '{"format":"tripstate.journal","version":1}\n', { mode: 0o600 });
     const { compiledFixture } = await import('./fixtures/compile.js');
+    // As root, the check runs as nobody; as anyone else, the mode alone refuses the read.
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    if (process.getuid?.() !== 0) chmodSync(path, 0o000);
     const child = spawnSync(process.execPath, [compiledFixture('load-as-nobody.ts'), path], {
-      uid: 65534,
-      gid: 65534,
+      ...asNobody,
       encoding: 'utf8',
       timeout: 30_000,
     });

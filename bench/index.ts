@@ -13,6 +13,7 @@ import { creation } from './scenarios/creation.js';
 import { wholeCycle } from './scenarios/cycle.js';
 import { outage } from './scenarios/outage.js';
 import { windows } from './scenarios/windows.js';
+import { persistenceScenario } from './scenarios/persistence.js';
 
 const config = benchConfig(process.argv.slice(2));
 const scenarios: readonly (readonly [string, (c: typeof config) => Promise<ScenarioResult>])[] = [
@@ -25,6 +26,7 @@ const scenarios: readonly (readonly [string, (c: typeof config) => Promise<Scena
   ['cycle', wholeCycle],
   ['outage', outage],
   ['windows', windows],
+  ['persistence', persistenceScenario],
 ];
 
 const only = process.env['BENCH_ONLY'];

@@ -144,7 +144,9 @@ export class Breaker {
     this.#context = placement.dormant ?? initialBreakerContext(config);
     if (placement.dormant !== undefined) return;
     const snapshot =
-      placement.snapshot === undefined ? undefined : restoreBreakerSnapshot(placement.snapshot, config);
+      placement.snapshot === undefined
+        ? undefined
+        : restoreBreakerSnapshot(placement.snapshot, config, this.#now());
     if (snapshot === undefined || snapshot.value === 'closed') {
       // Closed: dormant until the chart has work (as if `closed` had just been entered), unless watched.
       this.#context =

@@ -84,8 +84,8 @@ export class SnapshotError extends TypeError {
   readonly path: string;
   /** What is wrong there. */
   readonly problem: string;
-  constructor(path: string, problem: string) {
-    super(`tripstate: invalid snapshot at ${path || '(root)'}: ${problem}`);
+  constructor(path: string, problem: string, options?: { readonly cause?: unknown }) {
+    super(`tripstate: invalid snapshot at ${path || '(root)'}: ${problem}`, options);
     this.path = path;
     this.problem = problem;
   }
@@ -110,4 +110,38 @@ export class BreakerStoppedError extends Error {
 /** True for a `BreakerStoppedError`, also from another copy of tripstate. */
 export function isBreakerStoppedError(error: unknown): error is BreakerStoppedError {
   return hasBrand(error, STOPPED);
+}
+
+const LOCKED = Symbol.for('tripstate.StoreLockedError');
+
+/** Who holds a store's lock file. */
+export interface StoreLockOwner {
+  readonly pid: number;
+  readonly host: string;
+}
+
+/**
+ * Thrown when a store is opened for writing while another process (or another store in this
+ * one) holds its lock file. Open the store with `readOnly: true` to read it anyway.
+ */
+export class StoreLockedError extends Error {
+  override readonly name = 'StoreLockedError';
+  /** The lock file. */
+  readonly lockPath: string;
+  /** Its owner, as written in it; undefined when it could not be read. */
+  readonly owner: StoreLockOwner | undefined;
+  readonly [LOCKED] = true;
+  constructor(lockPath: string, owner: StoreLockOwner | undefined, detail: string) {
+    super(
+      `tripstate: ${lockPath} is held by ${owner === undefined ? 'another writer' : `pid ${owner.pid} on ${JSON.stringify(owner.host)}`} (${detail}); ` +
+        'open the store with readOnly: true to share it read-only, or remove the lock file if that process is gone',
+    );
+    this.lockPath = lockPath;
+    this.owner = owner;
+  }
+}
+
+/** True for a `StoreLockedError`, also from another copy of tripstate. */
+export function isStoreLockedError(error: unknown): error is StoreLockedError {
+  return hasBrand(error, LOCKED);
 }

@@ -5,7 +5,13 @@ export type { FailoverOptions, FailoverRegistry, ProviderAttempt } from './failo
 export type { RegistryEventMap, RegistrySnapshot, ToolDiagnostics } from './registry.js';
 export type { RegistryOptions, ToolOverride } from './registry-options.js';
 export type { DashboardHandle, DashboardOptions } from './dashboard/options.js';
-export type { PersistedRegistrySnapshot, RegistryStore } from './registry-snapshot.js';
+export type {
+  PersistedRegistrySnapshot,
+  PersistedToolState,
+  RegistryChanges,
+  RegistryStore,
+  StoreContext,
+} from './registry-snapshot.js';
 export { DEFAULT_MAX_TOOL_NAME_LENGTH, InvalidToolNameError } from './tool-name.js';
 export type { BreakerDiagnostics, BreakerEventMap, ExecuteOptions, Permit } from './breaker.js';
 export type { BreakerStats, CallOutcome } from './stats.js';
@@ -15,10 +21,13 @@ export {
   BrokenCircuitError,
   IsolatedCircuitError,
   SnapshotError,
+  StoreLockedError,
   isBreakerStoppedError,
   isBrokenCircuitError,
   isIsolatedCircuitError,
+  isStoreLockedError,
 } from './errors.js';
+export type { StoreLockOwner } from './errors.js';
 export { DEFAULT_BREAKER_CONFIG, resolveBreakerConfig, resolveBreakerOptions } from './options.js';
 export type { BreakerClock, BreakerOptions, ResolvedBreakerOptions } from './options.js';
 export type { TimerClock } from './clock.js';

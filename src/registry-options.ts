@@ -30,7 +30,7 @@ export interface RegistryOptions {
   readonly maxToolNameLength?: number;
   /** A persisted registry snapshot to start from (`getPersistedSnapshot()`). */
   readonly snapshot?: unknown;
-  /** Loads the snapshot on start and saves after each state change (e.g. `createFileStore(path)`). */
+  /** Loads on start and writes what changed after each state change (e.g. `createFileStore(path)`; see `ready()`, `flush()`). */
   readonly store?: RegistryStore;
   /** What an invalid snapshot does: throw a `SnapshotError`, or start empty with a `warning` event. @default 'throw' */
   readonly onInvalidSnapshot?: 'throw' | 'startEmpty';

@@ -1,6 +1,11 @@
 import type { BreakerConfig } from '../machines/breaker.types.js';
 import { SnapshotError } from './errors.js';
-import { restoreBreakerSnapshot, type PersistedBreakerSnapshot } from './snapshot.js';
+import {
+  restoreBreakerSnapshot,
+  type BreakerStateValue,
+  type PersistedBreakerContext,
+  type PersistedBreakerSnapshot,
+} from './snapshot.js';
 import { checkToolName } from './tool-name.js';
 
 /** A registry's persisted state: every tool's breaker snapshot. Plain JSON. */
@@ -11,12 +16,55 @@ export interface PersistedRegistrySnapshot {
   readonly tools: readonly (readonly [string, PersistedBreakerSnapshot])[];
 }
 
-/** Where a registry keeps its snapshot across restarts. */
+/** One tool's persisted state without its configuration (which comes from the options on load). */
+export interface PersistedToolState {
+  readonly value: BreakerStateValue;
+  readonly context: Omit<PersistedBreakerContext, 'config'>;
+}
+
+/** What changed since the last write, as handed to `RegistryStore.write`. */
+export interface RegistryChanges {
+  /** True when everything written before is forgotten first (`resetAll()`, or a start from `snapshot`). */
+  readonly cleared: boolean;
+  /** Each changed tool's state as it is now; null for a tool forgotten (reset or evicted). */
+  readonly tools: readonly (readonly [tool: string, state: PersistedToolState | null])[];
+}
+
+/** What a registry offers its store. */
+export interface StoreContext {
+  /** Reports something the store dealt with by itself (tools dropped to stay in bounds): a registry `warning` event. */
+  warn(message: string, error?: unknown): void;
+}
+
+/**
+ * Where a registry keeps its state across restarts. Every method may return a promise; the
+ * registry never calls one before the previous call has settled. A store has `save`, `write`,
+ * or both (then `write` is used).
+ */
 export interface RegistryStore {
-  /** The saved snapshot, or undefined when there is none yet. May throw for unreadable data. */
-  load(): unknown;
-  /** Saves a snapshot; called after each state change, so it should be quick and atomic. */
-  save(snapshot: PersistedRegistrySnapshot): void;
+  /**
+   * The saved state: a `PersistedRegistrySnapshot` (each tool's `context.config` may be left
+   * out), or undefined when there is none yet. Called once, at start; a synchronous result is
+   * restored before `createRegistry` returns. A throw or rejection becomes a `SnapshotError`.
+   */
+  load(context: StoreContext): unknown;
+  /** Saves the whole registry (simple stores): called with every tool after each batch of changes. */
+  save?(snapshot: PersistedRegistrySnapshot, context: StoreContext): void | PromiseLike<void>;
+  /** Saves what changed since the last call (incremental stores); resolves once it is durable. */
+  write?(changes: RegistryChanges, context: StoreContext): void | PromiseLike<void>;
+  /** Releases what the store holds (a lock, a file); called after the last write once the registry stops. */
+  close?(): void | PromiseLike<void>;
+  /**
+   * Milliseconds the registry gathers changes before a write, so openings from separate
+   * callbacks are one write. @default undefined: within one microtask (a synchronous store)
+   */
+  readonly writeDelayMs?: number;
+}
+
+/** A tool's persisted state without its configuration. */
+export function toolState(snapshot: PersistedBreakerSnapshot): PersistedToolState {
+  const { config: _config, ...context } = snapshot.context;
+  return { value: snapshot.value, context };
 }
 
 /**

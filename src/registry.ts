@@ -19,11 +19,8 @@ import {
   type ResolvedRegistryOptions,
 } from './registry-options.js';
 import { liveContext } from './snapshot.js';
-import {
-  restoreRegistrySnapshot,
-  type PersistedRegistrySnapshot,
-  type RegistryStore,
-} from './registry-snapshot.js';
+import { RegistryPersistence, type ToolLookup } from './registry-persistence.js';
+import { restoreRegistrySnapshot, type PersistedRegistrySnapshot } from './registry-snapshot.js';
 import { checkToolName } from './tool-name.js';
 import { EMPTY_STATS, type BreakerStats } from './stats.js';
 import { DurationSinks, type DurationListener } from './durations.js';
@@ -71,19 +68,31 @@ export class Registry {
   /** Breakers that may hold batched failures or rejections. */
   readonly #batching = new Set<Breaker>();
   readonly #listeners = new RegistryListeners();
-  readonly #store: RegistryStore | undefined;
+  readonly #persistence: RegistryPersistence | undefined;
+  #ready: Promise<void> = Promise.resolve();
   /** Shared by every breaker: their actors are this registry actor's children. */
   readonly #host: BreakerHost;
-  #saveQueued = false;
   /** Who wants call durations measured (metrics exporters), shared by every breaker. */
   readonly #durations = new DurationSinks();
+  /** The tools as the persistence reads them: by name, and every one. */
+  readonly #lookup: ToolLookup = {
+    get: (tool) => this.#tools.get(tool)?.breaker,
+    [Symbol.iterator]: () => this.entries(),
+  };
   #stopped = false;
 
   constructor(options: RegistryOptions = {}) {
     this.#options = resolveRegistryOptions(options);
     this.#tools = new RegistryTools(this.#options.maxTools);
     const { clock, inspect } = this.#options.defaults;
-    this.#store = options.store;
+    this.#persistence =
+      options.store === undefined
+        ? undefined
+        : new RegistryPersistence(
+            options.store,
+            () => this.#lookup,
+            (message, error) => this.#emit('warning', { type: 'warning', message, error }),
+          );
     this.actor = createActor(registryMachine, {
       input: { maxOpenCircuits: this.#options.maxOpenCircuits },
       // Every breaker actor's timers run on this system clock: batches are flushed before any fires.
@@ -119,6 +128,24 @@ export class Registry {
   now(): number {
     const clock = this.#options.defaults.clock;
     return clock?.now ? clock.now() : Date.now();
+  }
+
+  /**
+   * Resolves once the store's state is loaded (at once without a store, or with a store that
+   * loads synchronously, like the file store). Rejects with the load's `SnapshotError` when
+   * `onInvalidSnapshot` is `'throw'`. Calls made before are served as for tools never seen.
+   */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /**
+   * Resolves once every change made so far is durable in the store (at once without one);
+   * rejects with the error of a failed write. After `stop()`, once the last write is done and
+   * the store closed.
+   */
+  flush(): Promise<void> {
+    return this.#persistence?.flush() ?? Promise.resolve();
   }
 
   /** Tools known to the registry. */
@@ -264,7 +291,6 @@ export class Registry {
     const slot = this.#known(tool);
     if (slot === undefined) return;
     this.#remove(slot);
-    this.#queueSave();
   }
 
   /** Forgets every tool. */
@@ -275,7 +301,7 @@ export class Registry {
     this.#live.clear();
     this.#open.clear();
     this.actor.send({ type: 'registry.resetAll' });
-    this.#queueSave();
+    this.#persistence?.cleared();
   }
 
   /** Forces the tool's circuit open until `release(tool)`. */
@@ -315,10 +341,13 @@ export class Registry {
     return dashboard.serveDashboard(this, options);
   }
 
-  /** Saves (when a store is set) and stops every breaker and the registry actor. */
+  /**
+   * Stops every breaker and the registry actor, after handing the last changes to the store
+   * (when set); `await flush()` then resolves once they are durable and the store is closed.
+   */
   stop(): void {
     if (this.#stopped) return;
-    this.#save();
+    void this.#persistence?.stop().catch(() => undefined); // failures are `warning` events
     this.#stopped = true;
     for (const { breaker } of this.#tools.values()) breaker.stop();
     for (const breaker of this.#live) breaker.stop();
@@ -356,7 +385,7 @@ export class Registry {
         if (type === 'closed') this.#tools.unpin(slot);
         this.#track(tool, type === 'opened' || type === 'isolated');
         this.#emit(type, { ...event, tool } as RegistryEventMap[typeof type]);
-        this.#queueSave();
+        this.#persistence?.changed(tool);
       });
     }
     if (this.#listeners.has('rejected')) this.#forwardRejections(breaker);
@@ -384,6 +413,7 @@ export class Registry {
   #stopSlot(slot: ToolSlot): void {
     this.#track(slot.tool, false);
     slot.breaker.stop();
+    this.#persistence?.changed(slot.tool);
   }
 
   /** Sends every breaker's batched failures and rejections to its actor. */
@@ -398,40 +428,25 @@ export class Registry {
     this.#listeners.emit(type, event);
   }
 
+  /** Restores `options.snapshot`, or else what the store loads (now, or once its promise settles). */
   #restore(options: RegistryOptions): void {
-    let input: unknown = options.snapshot;
+    const persistence = this.#persistence;
     try {
-      if (input === undefined && this.#store !== undefined) input = this.#store.load();
-      if (input === undefined) return;
-      const { kept: tools, dropped } = planRestore(
-        restoreRegistrySnapshot(
-          input,
-          (tool) => optionsForTool(this.#options, tool).config,
-          this.#options.maxToolNameLength,
-        ),
-        this.#options.maxTools,
-      );
-      for (const [tool, snapshot] of tools) {
-        const breaker =
-          snapshot.value === 'closed'
-            ? this.#place(tool, liveContext(snapshot.context), undefined)
-            : this.#place(tool, undefined, snapshot);
-        if (breaker.state === 'open' || breaker.state === 'isolated') this.#track(tool, true);
+      const loaded = persistence?.load();
+      if (loaded instanceof Promise && options.snapshot === undefined) {
+        this.#ready = loaded.then(
+          (input) => this.#apply(input, true),
+          (error: unknown) => this.#loadFailed(error),
+        );
+        this.#ready.catch(() => undefined); // the rejection is for whoever awaits ready()
+        return;
       }
-      if (dropped > 0) this.#warnDropped(dropped, tools.length);
+      if (loaded instanceof Promise) loaded.catch(() => undefined); // `options.snapshot` wins
+      this.#apply(options.snapshot ?? loaded, false);
+      if (options.snapshot !== undefined)
+        persistence?.cleared(Array.from(this.#tools.values(), (slot) => slot.tool)); // the store now holds it
     } catch (error) {
-      if (this.#options.onInvalidSnapshot === 'throw' || !(error instanceof SnapshotError)) throw error;
-      this.#tools.clear();
-      this.#live.clear();
-      this.#open.clear();
-      this.actor.send({ type: 'registry.resetAll' });
-      queueMicrotask(() =>
-        this.#emit('warning', {
-          type: 'warning',
-          message: `tripstate: started empty: ${error.message}`,
-          error,
-        }),
-      );
+      this.#loadFailed(error);
     }
   }
 
@@ -446,20 +461,41 @@ export class Registry {
     );
   }
 
-  #queueSave(): void {
-    if (this.#store === undefined || this.#saveQueued || this.#stopped) return;
-    this.#saveQueued = true;
-    queueMicrotask(() => this.#save());
+  /** Places the tools of a snapshot; `merge`: a tool already used keeps its state unless closed without failures. */
+  #apply(input: unknown, merge: boolean): void {
+    if (input === undefined || this.#stopped) return;
+    const { kept: tools, dropped } = planRestore(
+      restoreRegistrySnapshot(
+        input,
+        (tool) => optionsForTool(this.#options, tool).config,
+        this.#options.maxToolNameLength,
+      ),
+      this.#options.maxTools,
+    );
+    for (const [tool, snapshot] of tools) {
+      const known = merge ? this.#tools.get(tool) : undefined;
+      if (known !== undefined && (known.breaker.state !== 'closed' || known.breaker.failureCount > 0))
+        continue;
+      if (known !== undefined) this.#remove(known);
+      const breaker =
+        snapshot.value === 'closed'
+          ? this.#place(tool, liveContext(snapshot.context), undefined)
+          : this.#place(tool, undefined, snapshot);
+      if (breaker.state === 'open' || breaker.state === 'isolated') this.#track(tool, true);
+    }
+    if (dropped > 0) this.#warnDropped(dropped, tools.length);
   }
 
-  #save(): void {
-    this.#saveQueued = false;
-    if (this.#store === undefined || this.#stopped) return;
-    try {
-      this.#store.save(this.getPersistedSnapshot());
-    } catch (error) {
-      this.#emit('warning', { type: 'warning', message: 'tripstate: saving the registry failed', error });
+  /** A failed load or restore: thrown (or rejected from ready()), or an empty start with a `warning`. */
+  #loadFailed(error: unknown): void {
+    if (this.#options.onInvalidSnapshot === 'throw' || !(error instanceof SnapshotError)) {
+      this.#persistence?.disable();
+      throw error;
     }
+    for (const slot of [...this.#tools.values()]) this.#remove(slot);
+    this.#persistence?.cleared();
+    const message = `tripstate: started empty: ${error.message}`;
+    queueMicrotask(() => this.#emit('warning', { type: 'warning', message, error }));
   }
 }
 

@@ -103,6 +103,12 @@ function persistedWindow(c: object): PersistedWindow | null {
   };
 }
 
+/** The largest generation restored: 2^52, leaving 2^52 state changes before `generation + 1` stops being exact. */
+export const MAX_RESTORED_GENERATION = 2 ** 52;
+
+/** The longest a restored open circuit waits, in milliseconds: Node's largest timer delay (2^31 − 1). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Every state value the breaker machine can be in. */
 export type BreakerStateValue =
   'closed' | { readonly open: 'cooling' } | { readonly halfOpen: 'idle' | 'probing' } | 'isolated';
@@ -160,9 +166,15 @@ function stateValue(value: unknown): BreakerStateValue {
  * Validates a persisted breaker snapshot of unknown origin (taken while running or after
  * `stop()`) and rebuilds it, active, from its known
  * fields only (nothing else is copied, so no prototype can be polluted), with `config`
- * replaced by the breaker's current configuration.
+ * replaced by the breaker's current configuration. Given `now` (epoch milliseconds), a
+ * `retryAt` further ahead than `config.maxBackoffMs` (or 2^31 − 1 ms) is brought back to it.
+ * A generation above `MAX_RESTORED_GENERATION` is refused.
  */
-export function restoreBreakerSnapshot(input: unknown, config: BreakerConfig): PersistedBreakerSnapshot {
+export function restoreBreakerSnapshot(
+  input: unknown,
+  config: BreakerConfig,
+  now?: number,
+): PersistedBreakerSnapshot {
   const snapshot = record(input, '');
   // A snapshot taken after `stop()` says "stopped": the circuit it holds is the one at stop().
   const status = own(snapshot, 'status');
@@ -181,12 +193,23 @@ export function restoreBreakerSnapshot(input: unknown, config: BreakerConfig): P
       `not an error category: ${JSON.stringify(category)}`,
     );
   }
+  const generation = count(c, 'generation');
+  if (generation > MAX_RESTORED_GENERATION) {
+    throw new SnapshotError(
+      'context.generation',
+      `${generation} is above ${MAX_RESTORED_GENERATION}: it could not keep advancing`,
+    );
+  }
+  const retryAt = time(c, 'retryAt', true);
   const context: PersistedBreakerContext = {
     config,
-    generation: count(c, 'generation'),
+    generation,
     failureCount: count(c, 'failureCount'),
     currentBackoffMs: time(c, 'currentBackoffMs', false) as number,
-    retryAt: time(c, 'retryAt', true),
+    retryAt:
+      retryAt === null || now === undefined
+        ? retryAt
+        : Math.min(retryAt, now + Math.min(config.maxBackoffMs, MAX_TIMER_MS)),
     openedAt: time(c, 'openedAt', true),
     openCount: count(c, 'openCount'),
     halfOpenCount: count(c, 'halfOpenCount'),

@@ -1,1 +1,1 @@
-export { createFileStore, type FileStoreOptions } from './file-store.js';
+export { DEFAULT_MAX_BYTES, createFileStore, type FileStoreOptions } from './file-store.js';

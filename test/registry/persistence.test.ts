@@ -42,20 +42,23 @@ describe('registry persistence', () => {
     expect(restored.state('a')).toBe('halfOpen');
   });
 
-  it('saves after each state change with an atomic rename, and loads on start', async () => {
-    const path = join(scratch(), 'breakers.json');
+  it('writes each state change to the journal, durable once flush() resolves, and loads on start', async () => {
+    const path = join(scratch(), 'breakers.journal');
     const registry = createRegistry({ defaults, store: createFileStore(path) });
     registry.tryAcquire('shell')?.failure('network');
-    await Promise.resolve();
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
-      format: 'tripstate.registry',
-      version: 1,
-    });
+    await registry.flush();
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(JSON.parse(lines[0] as string)).toEqual({ format: 'tripstate.journal', version: 1 });
+    expect(lines.slice(1).map((line) => (JSON.parse(line) as unknown[]).slice(0, 3))).toEqual([
+      ['set', 'shell', 'open'],
+    ]);
     expect(readdirSync(join(path, '..')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     registry.stop();
+    await registry.flush();
     const again = createRegistry({ defaults, store: createFileStore(path) });
     expect(again.state('shell')).toBe('open');
     again.stop();
+    await again.flush();
   });
 
   it('keeps open circuits when the process is killed with SIGKILL', async () => {
@@ -88,7 +91,9 @@ describe('registry persistence', () => {
     expect(registry.state('shell')).toBe('halfOpen');
     vi.advanceTimersByTime(registry.diagnostics('mcp__github__search').remainingBackoffMs ?? 0);
     expect(registry.state('mcp__github__search')).toBe('halfOpen');
+    vi.useRealTimers();
     registry.stop();
+    await registry.flush();
   });
 
   const valid = () => {
@@ -146,7 +151,11 @@ describe('registry persistence', () => {
       expect(registry.actor.getSnapshot().status).toBe('active');
       registry.tryAcquire('shell')?.failure('network');
       registry.stop();
-      expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ format: 'tripstate.registry' });
+      await registry.flush();
+      const again = createRegistry({ defaults, store: createFileStore(path) });
+      expect(again.state('shell')).toBe('open');
+      again.stop();
+      await again.flush();
     },
   );
 
@@ -169,10 +178,12 @@ describe('registry persistence', () => {
     expect(Object.getPrototypeOf({})).toBe(Object.prototype);
   });
 
-  it('reports a missing file as no snapshot', () => {
+  it('reports a missing file as no snapshot', async () => {
     const path = join(scratch(), 'nested', 'none.json');
     const registry = createRegistry({ defaults, store: createFileStore(path) });
     expect(registry.size).toBe(0);
     expect(existsSync(path)).toBe(false);
+    registry.stop();
+    await registry.flush();
   });
 });

@@ -16,6 +16,8 @@ export type { BreakerMiddlewareOptions } from './model-options.js';
 export { ModelCircuitOpenError, StreamTimeoutError } from './model-errors.js';
 export type { StreamTimeoutPhase } from './model-errors.js';
 export { selfGuarded } from './self-guarded.js';
+export { activeToolsFor, breakerPrepareStep } from './active-tools.js';
+export type { ActiveToolsOptions, ActiveToolsRegistry, ToolNames } from './active-tools.js';
 
 /** Options of `withBreakers`. */
 export interface WithBreakersOptions {

@@ -254,6 +254,22 @@ export function middlewareSuite(sdk: AiSdk): void {
       expect(registry.diagnostics('llm:primary')).toMatchObject({ lastErrorCategory: 'cancelled' });
     });
 
+    it("counts a stall cut by the AI SDK's own chunk timeout as a timeout", async () => {
+      const [start, textStart, delta] = textParts('partial');
+      const { model } = stalling([start!, textStart!, delta!]);
+      const result = streamText({
+        model: guard(model),
+        prompt: 'hi',
+        onError: quiet,
+        timeout: { chunkMs: 1_000 },
+      });
+      await within(1_500, collect(result.fullStream));
+      expect(registry.diagnostics('llm:primary')).toMatchObject({
+        state: 'open',
+        lastErrorCategory: 'timeout',
+      });
+    });
+
     it('guards doGenerate as one call: its error is classified, counted and rethrown', async () => {
       const overloaded = Object.assign(new Error('rate limited'), { statusCode: 429 });
       const model = new MockLanguageModel({ doGenerate: () => Promise.reject(overloaded) });

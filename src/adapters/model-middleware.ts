@@ -140,16 +140,13 @@ async function guardedStream(
     result = await untilAborted(Promise.race([call, started]), signal);
   } catch (error) {
     first.clear();
-    if (late !== undefined) {
-      // The provider may answer after all: its stream is not wanted any more.
-      call
-        .then(
-          (r) => r.stream.cancel(late),
-          () => undefined,
-        )
-        .catch(() => undefined);
-      throw late;
-    }
+    // A provider that answers after all (it ignored the abort): its stream is not wanted.
+    const reason: unknown = late ?? error;
+    call.then(
+      (r) => r.stream.cancel(reason).catch(() => undefined),
+      () => undefined,
+    );
+    if (late !== undefined) throw late;
     reportFailure(permit, error, signal);
     throw error;
   }

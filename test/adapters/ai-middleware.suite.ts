@@ -156,6 +156,47 @@ export function middlewareSuite(sdk: AiSdk): void {
       });
     });
 
+    it('cancels the stream of a provider that answers after its first-chunk timeout', async () => {
+      let cancelled: unknown;
+      const model = new MockLanguageModel({
+        doStream: () =>
+          new Promise((resolve) =>
+            setTimeout(
+              () =>
+                resolve({ stream: new ReadableStream({ cancel: (reason) => void (cancelled = reason) }) }),
+              3_000,
+            ),
+          ),
+      });
+      const started = Promise.resolve(
+        guard(model, 'llm:primary', { timeoutMs: 1_000 }).doStream({ prompt: [] }),
+      ).catch((error: unknown) => error);
+      await within(3_000, started);
+      expect(cancelled).toBeInstanceOf(StreamTimeoutError);
+    });
+
+    it("cancels the stream of a provider that answers after the call's signal aborted", async () => {
+      let cancelled = false;
+      const model = new MockLanguageModel({
+        doStream: () =>
+          new Promise((resolve) =>
+            setTimeout(
+              () => resolve({ stream: new ReadableStream({ cancel: () => void (cancelled = true) }) }),
+              3_000,
+            ),
+          ),
+      });
+      const controller = new AbortController();
+      const started = Promise.resolve(
+        guard(model).doStream({ prompt: [], abortSignal: controller.signal }),
+      ).catch((error: unknown) => error);
+      controller.abort();
+      expect(await started).toMatchObject({ name: 'AbortError' });
+      await vi.advanceTimersByTimeAsync(3_000);
+      expect(cancelled).toBe(true);
+      expect(registry.diagnostics('llm:primary')).toMatchObject({ lastErrorCategory: 'cancelled' });
+    });
+
     it('aborts a stream that stalls between chunks for longer than timeoutMs and counts a timeout', async () => {
       const [start, textStart, delta] = textParts('partial');
       const { model, signals } = stalling([start!, textStart!, delta!]);

@@ -11,7 +11,7 @@ import { reportFailure, toolDisabledResult, type RegistryGate, type ToolDisabled
 export { isToolDisabledResult, toolDisabledResult } from './gate.js';
 export type { RegistryGate, ToolDisabledResult } from './gate.js';
 export { breakerMiddleware } from './model-middleware.js';
-export type { MiddlewareBreaker, ModelCircuit } from './model-middleware.js';
+export type { MiddlewareBreaker, ModelCircuit } from './model-circuit.js';
 export type { BreakerMiddlewareOptions } from './model-options.js';
 export { ModelCircuitOpenError, StreamTimeoutError } from './model-errors.js';
 export type { StreamTimeoutPhase } from './model-errors.js';

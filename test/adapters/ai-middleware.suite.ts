@@ -344,6 +344,21 @@ export function middlewareSuite(sdk: AiSdk): void {
       });
     });
 
+    it('ends a streamText of an open model with the rejection as its error, the provider never called', async () => {
+      registry.tryAcquire('llm:primary')?.failure('network');
+      const { model } = streaming(textParts('never'));
+      const errors: unknown[] = [];
+      const result = streamText({
+        model: guard(model),
+        prompt: 'hi',
+        onError: ({ error }) => void errors.push(error),
+      });
+      const { parts } = await within(100, collect(result.fullStream));
+      expect(parts.find((p) => p.type === 'error')?.error).toBeInstanceOf(ModelCircuitOpenError);
+      expect(errors[0]).toBeInstanceOf(ModelCircuitOpenError);
+      expect(model.doStreamCalls).toHaveLength(0);
+    });
+
     it('lets a fallback model take over while the primary is open (AI SDK fallback on a 503 APICallError)', async () => {
       const primary = new MockLanguageModel({ doGenerate: () => Promise.reject(econnreset()) });
       const fallback = new MockLanguageModel({ doGenerate: async () => textResult('from fallback') });

@@ -1,13 +1,14 @@
 /**
- * The simulated agent session: each turn the model (behind `firstAvailable` over two LLM
- * providers) picks a tool, the tool runs through its breaker (`withBreakers`), and the model
+ * The simulated agent session: each turn the model (two LLM providers as AI SDK models behind
+ * `breakerMiddleware`, asked through `firstAvailable`) picks a tool, the tool runs through its breaker (`withBreakers`), and the model
  * reads a disabled tool's structured result and stays away until its retry time.
  */
 import { tool } from 'ai';
 import { z } from 'zod';
 import { withBreakers, isToolDisabledResult } from '../../src/adapters/ai.js';
-import { firstAvailable, isNoProviderAvailableError } from '../../src/failover.js';
+import { isNoProviderAvailableError } from '../../src/failover.js';
 import { createRegistry, type Registry } from '../../src/index.js';
+import { ask, guardedModels } from './models.js';
 import { SimulatedTime, seededRandom } from './sim.js';
 import { classify, createWorld, type Usage } from './world.js';
 
@@ -70,16 +71,17 @@ export function createSession(seed: number) {
     code_search: { query: 'circuit breaker' },
     file_write: { path: '../../etc/hosts' },
   };
+  const models = guardedModels(registry, world.providers);
   const rejected = new Map<string, number>();
   const longestOpenMs = new Map<string, number>();
-  return { time, random, world, registry, tools, inputs, rejected, longestOpenMs };
+  return { time, random, world, registry, tools, models, inputs, rejected, longestOpenMs };
 }
 
 export type Session = ReturnType<typeof createSession>;
 
 /** Runs the session to its end. */
 export async function runSession(session: Session, hooks: SessionHooks = {}): Promise<void> {
-  const { time, random, registry, tools, inputs, rejected, longestOpenMs, world } = session;
+  const { time, random, registry, tools, models, inputs, rejected, longestOpenMs } = session;
   const say = (subject: string, text: string): void => hooks.onEvent?.(time.now(), subject, text);
   registry.on('opened', (e) => {
     longestOpenMs.set(e.tool, Math.max(longestOpenMs.get(e.tool) ?? 0, e.backoffMs));
@@ -100,9 +102,7 @@ export async function runSession(session: Session, hooks: SessionHooks = {}): Pr
 
   for (let turn = 1; time.now() < SESSION_MS; turn++) {
     try {
-      await time.run(
-        firstAvailable(registry, PROVIDERS, (provider) => world.providers[provider]!(`turn ${turn}`)),
-      );
+      await time.run(ask(models, PROVIDERS, `turn ${turn}`));
     } catch (error) {
       say('model', isNoProviderAvailableError(error) ? error.message : String(error));
     }

@@ -1,5 +1,7 @@
 /**
- * `tripstate/ai`: circuit breakers for Vercel AI SDK tools. Needs the optional peer
+ * `tripstate/ai`: circuit breakers for the Vercel AI SDK (6 and 7): its tools
+ * (`withBreakers`), its language models (`breakerMiddleware`) and the tools offered to the
+ * model at each step (`activeToolsFor`, `breakerPrepareStep`). Needs the optional peer
  * dependency `ai` (types only: nothing from it is loaded at run time).
  */
 import type { Tool, ToolExecutionOptions, ToolSet } from 'ai';
@@ -8,6 +10,14 @@ import { reportFailure, toolDisabledResult, type RegistryGate, type ToolDisabled
 
 export { isToolDisabledResult, toolDisabledResult } from './gate.js';
 export type { RegistryGate, ToolDisabledResult } from './gate.js';
+export { breakerMiddleware } from './model-middleware.js';
+export type { MiddlewareBreaker, ModelCircuit } from './model-circuit.js';
+export type { BreakerMiddlewareOptions } from './model-options.js';
+export { ModelCircuitOpenError, StreamTimeoutError } from './model-errors.js';
+export type { StreamTimeoutPhase } from './model-errors.js';
+export { selfGuarded } from './self-guarded.js';
+export { activeToolsFor, breakerPrepareStep } from './active-tools.js';
+export type { ActiveToolsOptions, ActiveToolsRegistry, ToolNames } from './active-tools.js';
 
 /** Options of `withBreakers`. */
 export interface WithBreakersOptions {

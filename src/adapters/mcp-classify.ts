@@ -40,18 +40,30 @@ const REQUEST_TIMEOUT = -32001;
 const METHOD_NOT_FOUND = -32601;
 const INVALID_PARAMS = -32602;
 
+/** What an SDK 2 `ProtocolError` -32602 says when the server does not know the tool. */
+const UNKNOWN_TOOL = /^(MCP error -32602: )?Tool \S+ (not found|disabled)$/i;
+
 function fromRpcCode(code: number, message: string): ErrorCategory | undefined {
   if (code === REQUEST_TIMEOUT) return 'timeout';
   if (code === CONNECTION_CLOSED) return 'network';
   if (code === METHOD_NOT_FOUND) return 'tool_not_found';
-  if (code === INVALID_PARAMS) return /output/i.test(message) ? 'execution_error' : 'invalid_parameters';
-  return undefined;
+  if (code !== INVALID_PARAMS) return undefined;
+  if (UNKNOWN_TOOL.test(message)) return 'tool_not_found';
+  return /output/i.test(message) ? 'execution_error' : 'invalid_parameters';
 }
+
+/** The string codes of the MCP SDK 2's `SdkError` (`SdkErrorCode`) that name a category. */
+const SDK_CODES: Readonly<Record<string, ErrorCategory>> = {
+  REQUEST_TIMEOUT: 'timeout',
+  CONNECTION_CLOSED: 'network',
+  NOT_CONNECTED: 'network',
+  SEND_FAILED: 'network',
+};
 
 function fromResultText(text: string): ErrorCategory | undefined {
   // The texts the SDK's `McpServer` puts in the result when it rejects a call itself.
   if (/^(MCP error -32602: )?Input validation error/i.test(text)) return 'invalid_parameters';
-  if (/^(MCP error -32602: )?Tool \S+ (not found|disabled)$/i.test(text)) return 'tool_not_found';
+  if (UNKNOWN_TOOL.test(text)) return 'tool_not_found';
   return undefined;
 }
 
@@ -59,7 +71,9 @@ function fromResultText(text: string): ErrorCategory | undefined {
  * The MCP adapter's default classifier, consulted before the registry's own. It knows what
  * MCP adds to ordinary errors: JSON-RPC errors thrown by `callTool` (`RequestTimeout` →
  * `timeout`, `ConnectionClosed` → `network`, `MethodNotFound` → `tool_not_found`,
- * `InvalidParams` → `invalid_parameters`), and the `isError` results an `McpServer` sends
+ * `InvalidParams` → `invalid_parameters`, or `tool_not_found` when it names an unknown tool as
+ * SDK 2 servers do), the SDK 2's `SdkError` codes (`REQUEST_TIMEOUT` → `timeout`;
+ * `CONNECTION_CLOSED`, `NOT_CONNECTED`, `SEND_FAILED` → `network`), and the `isError` results an `McpServer` sends
  * when it rejects the arguments (`invalid_parameters`) or does not know the tool
  * (`tool_not_found`). Anything else is undefined: the registry classifies it, so another
  * `isError` result (an `McpToolError`) is `execution_error` by default.
@@ -68,6 +82,7 @@ export function classifyMcpFailure(error: unknown): ErrorCategory | undefined {
   if (error instanceof McpToolError) return fromResultText(resultText(error.result));
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') return Object.hasOwn(SDK_CODES, code) ? SDK_CODES[code] : undefined;
   if (typeof code !== 'number' || code > -32000 || code < -32768) return undefined;
   return fromRpcCode(code, typeof message === 'string' ? message : '');
 }

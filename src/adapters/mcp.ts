@@ -1,9 +1,8 @@
 /**
- * `tripstate/mcp`: circuit breakers for Model Context Protocol clients. Works with the
- * optional peer dependency `@modelcontextprotocol/sdk` (types only: nothing from it is
- * loaded at run time).
+ * `tripstate/mcp`: circuit breakers for Model Context Protocol clients: the `Client` of the
+ * MCP SDK 1 (`@modelcontextprotocol/sdk`) or 2 (`@modelcontextprotocol/client`), both optional
+ * peer dependencies. Nothing from either is loaded, and no type of theirs is needed.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ErrorCategory } from '../../machines/categories.js';
 import { BrokenCircuitError, IsolatedCircuitError } from '../errors.js';
 import { reportFailure, toolDisabledResult, type RegistryGate, type ToolDisabledResult } from './gate.js';
@@ -14,8 +13,19 @@ export type { McpToolResultLike } from './mcp-classify.js';
 export { isToolDisabledResult, toolDisabledResult } from './gate.js';
 export type { RegistryGate, ToolDisabledResult } from './gate.js';
 
-/** What the adapter needs of a client: `callTool` (an SDK `Client` fits). */
-export type McpToolCaller = Pick<Client, 'callTool'>;
+/** The `callTool` parameters the adapter reads. */
+export interface McpCallToolParams {
+  readonly name: string;
+  readonly arguments?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/**
+ * What the adapter needs of a client: `callTool(params, ...)` (the `Client` of SDK 1, whose
+ * `callTool(params, resultSchema?, options?)`, and of SDK 2, whose `callTool(params, options?)`).
+ */
+export interface McpToolCaller {
+  callTool(params: McpCallToolParams, ...rest: never[]): Promise<object>;
+}
 
 /** Options of `withMcpBreakers`. */
 export interface WithMcpBreakersOptions {
@@ -35,8 +45,18 @@ export interface WithMcpBreakersOptions {
   readonly classify?: (error: unknown) => ErrorCategory | undefined;
 }
 
-type CallTool = Client['callTool'];
-type CallToolResult = Awaited<ReturnType<CallTool>>;
+type CallTool = (params: McpCallToolParams, ...rest: unknown[]) => Promise<object>;
+type CallToolResult = McpToolResultLike;
+
+/** The request options' signal: the 3rd argument in SDK 1 (after a result schema), the 2nd in SDK 2. */
+function signalOf(rest: readonly unknown[]): AbortSignal | undefined {
+  for (const options of rest.slice(0, 2)) {
+    if (typeof options !== 'object' || options === null || !('signal' in options)) continue;
+    const signal = (options as { signal?: unknown }).signal;
+    if (signal instanceof AbortSignal) return signal;
+  }
+  return undefined;
+}
 
 function rejected(disabled: ToolDisabledResult, rejection: 'result' | 'throw'): CallToolResult {
   if (rejection === 'throw') {
@@ -60,19 +80,19 @@ function guardCallTool(
   const prefix = options.prefix ?? '';
   const rejection = options.rejection ?? 'result';
   const classify = options.classify ?? classifyMcpFailure;
-  return async (params, resultSchema, requestOptions) => {
+  return async (params, ...rest) => {
     const key = `${prefix}${params.name}`;
     const permit = registry.tryAcquire(key);
     if (permit === undefined) return rejected(toolDisabledResult(registry, key), rejection);
-    const signal = requestOptions?.signal;
+    const signal = signalOf(rest);
     let result: CallToolResult;
     try {
-      result = await client.callTool(params, resultSchema, requestOptions);
+      result = (await (client.callTool as CallTool).call(client, params, ...rest)) as CallToolResult;
     } catch (error) {
       reportFailure(permit, error, signal, classify);
       throw error;
     }
-    if ((result as McpToolResultLike).isError === true) {
+    if (result.isError === true) {
       reportFailure(permit, new McpToolError(key, result), signal, classify);
     } else {
       permit.success();

@@ -1,5 +1,6 @@
 export { breakerMachine, initialBreakerContext, type BreakerMachine } from './breaker.machine.js';
 export * from './breaker.logic.js';
+export * from './breaker.window.js';
 export type * from './breaker.types.js';
 export {
   DEFAULT_TRIP_CATEGORIES,

@@ -29,9 +29,14 @@ export {
 } from './errors.js';
 export type { StoreLockOwner } from './errors.js';
 export { DEFAULT_BREAKER_CONFIG, resolveBreakerConfig, resolveBreakerOptions } from './options.js';
-export type { BreakerClock, BreakerOptions, ResolvedBreakerOptions } from './options.js';
+export type { BreakerClock, BreakerOptions, ResolvedBreakerOptions, WindowOption } from './options.js';
 export type { TimerClock } from './clock.js';
-export type { BreakerStateValue, PersistedBreakerSnapshot } from './snapshot.js';
+export type {
+  BreakerStateValue,
+  PersistedBreakerContext,
+  PersistedBreakerSnapshot,
+  PersistedWindow,
+} from './snapshot.js';
 export { breakerMachine } from '../machines/breaker.machine.js';
 export { registryMachine } from '../machines/registry.machine.js';
 export { DEFAULT_TRIP_CATEGORIES, ERROR_CATEGORIES, isErrorCategory } from '../machines/categories.js';

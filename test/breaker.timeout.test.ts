@@ -72,6 +72,16 @@ describe('call timeouts', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("rejects at once on the caller's abort under a timeout, even when fn ignores its signal", async () => {
+    const breaker = breakerWith({ timeoutMs: 1_000 });
+    const controller = new AbortController();
+    const call = breaker.execute(hang, { signal: controller.signal });
+    controller.abort(new Error('user gave up'));
+    await expect(call).rejects.toThrow('user gave up');
+    expect(breaker.diagnostics().failureCount).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('counts a timed-out call as slow in a window', async () => {
     const breaker = breakerWith({
       failureThreshold: 100,

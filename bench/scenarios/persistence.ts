@@ -1,5 +1,5 @@
 /**
- * Scenario 8: persistence under an outage. A registry of N tools (all used once, closed) sees
+ * Scenario 10: persistence under an outage. A registry of N tools (all used once, closed) sees
  * 1,000 circuits open from separate timer callbacks spread over one second, and all of them
  * half-open one second later; the event-loop delay is measured over the whole run with
  * `perf_hooks.monitorEventLoopDelay`. Stores: the journal file store, the whole registry as one
@@ -224,7 +224,7 @@ export async function persistenceScenario(config: BenchConfig): Promise<Scenario
   }
   const tables: Table[] = [
     {
-      title: `Scenario 8: ${openings} circuits opening over ${spreadMs} ms, then half-opening (medians of ${config.rounds} interleaved rounds)`,
+      title: `Scenario 10: ${openings} circuits opening over ${spreadMs} ms, then half-opening (medians of ${config.rounds} interleaved rounds)`,
       header: [
         'registry and store',
         'writes',
@@ -241,7 +241,7 @@ export async function persistenceScenario(config: BenchConfig): Promise<Scenario
       ],
     },
     {
-      title: `Scenario 8b: full compaction of a ${compactTools.toLocaleString('en')}-tool journal (medians)`,
+      title: `Scenario 10b: full compaction of a ${compactTools.toLocaleString('en')}-tool journal (medians)`,
       header: ['', 'wall', 'max delay', 'p99 delay', 'CPU stretch', 'file'],
       rows: [
         [

@@ -1,5 +1,5 @@
 /**
- * Scenario 8: failure-rate windows and call timeouts. A closed breaker with a 100-call window
+ * Scenario 9: failure-rate windows and call timeouts. A closed breaker with a 100-call window
  * on a successful call against the `fn().then` floor; a failing call below the thresholds (a
  * success and a failure, so the rate stays at 0.5 below 0.6) against cockatiel's
  * SamplingBreaker; `timeoutMs` against cockatiel's timeout wrapped around its breaker; heap per
@@ -106,22 +106,22 @@ export async function windows(config: BenchConfig): Promise<ScenarioResult> {
   const within = ok.windowed - ok.floor;
   const targets: Target[] = [
     {
-      goal: '8a: 100-call window, closed success within 25 ns of fn().then',
+      goal: '9a: 100-call window, closed success within 25 ns of fn().then',
       measured: `${formatNs(ok.windowed)} vs ${formatNs(ok.floor)} (+${formatNs(within)}; no window ${formatNs(ok.plain)})`,
       met: within <= 25,
     },
     {
-      goal: '8b: failing call below the thresholds no slower than cockatiel SamplingBreaker',
+      goal: '9b: failing call below the thresholds no slower than cockatiel SamplingBreaker',
       measured: `${formatNs(failing.windowed)} vs ${formatNs(failing.sampling)} per success + failure`,
       met: failing.windowed <= failing.sampling,
     },
     {
-      goal: '8c: timeoutMs closed success no slower than cockatiel timeout + breaker',
+      goal: '9c: timeoutMs closed success no slower than cockatiel timeout + breaker',
       measured: `${formatNs(ok.timed)} vs ${formatNs(ok.cockatielTimed)}`,
       met: ok.timed <= ok.cockatielTimed,
     },
     {
-      goal: '8d: a 100-call window adds < 1 KiB per breaker',
+      goal: '9d: a 100-call window adds < 1 KiB per breaker',
       measured: `${formatBytes(windowBytes)} (breaker with window ${formatBytes(windowHeap.perItem)})`,
       met: windowBytes < 1_024,
     },
@@ -134,7 +134,7 @@ export async function windows(config: BenchConfig): Promise<ScenarioResult> {
   return {
     tables: [
       timedTable(
-        '8a. Closed breaker, successful call: no window, a 100-call window, a timeout',
+        '9a. Closed breaker, successful call: no window, a 100-call window, a timeout',
         bare,
         [
           t('reference: fn().then(ok, fail), no breaker', ok.floor),
@@ -147,7 +147,7 @@ export async function windows(config: BenchConfig): Promise<ScenarioResult> {
         [`median of ${config.rounds} interleaved rounds each`],
       ),
       timedTable(
-        '8b. A success and a failure below the thresholds (rate 0.5 < 0.6)',
+        '9b. A success and a failure below the thresholds (rate 0.5 < 0.6)',
         pairBare,
         [
           t('tripstate, 100-call window', failing.windowed),

@@ -9,7 +9,7 @@ import {
   withFailureRecorded,
   withFailuresCleared,
 } from '../machines/breaker.logic.js';
-import { isErrorCategory, type ErrorCategory } from '../machines/categories.js';
+import { ERROR_CATEGORIES, isErrorCategory, type ErrorCategory } from '../machines/categories.js';
 import type {
   BreakerConfig,
   BreakerContext,
@@ -19,7 +19,12 @@ import type {
 import { abortCategory } from './classify.js';
 import { clockRunningFirst, unrefClock } from './clock.js';
 import { BreakerStoppedError, BrokenCircuitError, IsolatedCircuitError, withoutStack } from './errors.js';
-import { resolveBreakerOptions, type BreakerOptions, type ResolvedBreakerOptions } from './options.js';
+import {
+  nearestName,
+  resolveBreakerOptions,
+  type BreakerOptions,
+  type ResolvedBreakerOptions,
+} from './options.js';
 import { restoreBreakerSnapshot, type PersistedBreakerSnapshot } from './snapshot.js';
 
 type BreakerSnapshot = SnapshotFrom<BreakerMachine>;
@@ -37,11 +42,22 @@ export interface Permit {
   readonly generation: number;
   /** Reports that the call succeeded. */
   success(): boolean;
-  /** Reports that the call failed, with a category name or the thrown value (classified). */
-  failure(errorOrCategory?: unknown): boolean;
+  /**
+   * Reports that the call failed: with one of the 16 category names, or with the thrown value
+   * (an Error or any non-string value, classified by the breaker's `classify`). A string that
+   * is not a category name (a misspelt `'invalid_parameter'`) does not compile and throws a
+   * TypeError at run time, leaving the permit unsettled.
+   */
+  failure<E = undefined>(errorOrCategory?: FailureReport<E>): boolean;
   /** Gives the admission back without a result (the call was not made); frees a probe slot. */
   release(): boolean;
 }
+
+/**
+ * What `permit.failure()` takes: an `ErrorCategory` name, or a thrown value of any type but
+ * `string` (a string must be a category name).
+ */
+export type FailureReport<E> = E & (E extends string ? ErrorCategory : unknown);
 
 /** What a breaker knows about its circuit. Times are epoch milliseconds, durations milliseconds. */
 export interface BreakerDiagnostics {
@@ -164,6 +180,16 @@ function rejectsWithoutChange(state: BreakerState, context: BreakerContext, at: 
   return state === 'isolated';
 }
 
+/** The TypeError for a string reported as a failure that is not a category name. */
+function unknownCategory(value: string): TypeError {
+  const shown = JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  const near = nearestName(value, ERROR_CATEGORIES);
+  return new TypeError(
+    `tripstate: permit.failure(${shown}): not an error category${near === undefined ? '' : ` (did you mean ${near}?)`}; ` +
+      'pass one of the 16 category names or the thrown value itself (an Error)',
+  );
+}
+
 class BreakerPermit implements Permit {
   #settled = false;
   constructor(
@@ -177,6 +203,9 @@ class BreakerPermit implements Permit {
     return true;
   }
   failure(errorOrCategory?: unknown): boolean {
+    if (typeof errorOrCategory === 'string' && !isErrorCategory(errorOrCategory)) {
+      throw unknownCategory(errorOrCategory);
+    }
     if (this.#settled) return false;
     this.#settled = true;
     this.breaker.report(this.generation, 'failure', errorOrCategory);

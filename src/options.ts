@@ -21,7 +21,7 @@ export interface BreakerOptions {
   readonly maxBackoffMs?: number;
   /** Multiplier of the backoff after each failed probe, >= 1; huge values clamp to the maximum. @default 2 */
   readonly backoffFactor?: number;
-  /** Fraction in [0, 1] of each backoff that may be randomly shaved off. @default 0 (no jitter) */
+  /** Fraction in [0, 1] of each backoff that may be randomly shaved off, never below `minBackoffMs`. @default 0 (no jitter) */
   readonly jitter?: number;
   /** Calls admitted at once while half-open. Integer >= 1. @default 1 */
   readonly halfOpenProbes?: number;
@@ -123,11 +123,16 @@ const BREAKER_OPTIONS: readonly (keyof BreakerOptions)[] = [
 export function checkOptionNames(what: string, options: object, known: readonly string[]): void {
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    const near = known.find((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2);
+    const near = nearestName(key, known);
     throw new TypeError(
       `tripstate: unknown ${what} ${JSON.stringify(key)}${near === undefined ? '' : ` (did you mean ${near}?)`}`,
     );
   }
+}
+
+/** The name in `known` that `name` most likely misspells (same letters up to case, or 2 edits), if any. @internal */
+export function nearestName(name: string, known: readonly string[]): string | undefined {
+  return known.find((k) => k.toLowerCase() === name.toLowerCase() || editDistance(k, name) <= 2);
 }
 
 /** Levenshtein distance, for suggestions; names are short. */

@@ -318,8 +318,10 @@ export class Registry {
     for (const type of BREAKER_EVENTS) {
       breaker.on(type, (event: BreakerEmitted) => {
         if (this.#tools.get(tool) !== breaker) return;
-        this.#track(tool, type === 'opened' || type === 'isolated');
-        this.#emit(type, { ...event, tool } as RegistryEventMap[typeof type]);
+        // The event first, then the registry's reaction to it (a recoveryPause it causes).
+        this.#track(tool, type === 'opened' || type === 'isolated', () =>
+          this.#emit(type, { ...event, tool } as RegistryEventMap[typeof type]),
+        );
         this.#queueSave();
       });
     }
@@ -332,10 +334,12 @@ export class Registry {
   }
 
   /** Keeps the set of open circuits and the registry chart's count in step. */
-  #track(tool: string, open: boolean): void {
-    if (open === this.#open.has(tool)) return;
-    if (open) this.#open.add(tool);
-    else this.#open.delete(tool);
+  #track(tool: string, open: boolean, announce?: () => void): void {
+    const changed = open !== this.#open.has(tool);
+    if (changed && open) this.#open.add(tool);
+    else if (changed) this.#open.delete(tool);
+    announce?.();
+    if (!changed) return;
     this.actor.send({ type: open ? 'breaker.opened' : 'breaker.recovered', tool });
   }
 

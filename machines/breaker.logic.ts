@@ -70,13 +70,22 @@ export function openDuration(
   return Math.min(MAX_DELAY_MS, Math.max(jittered, floor));
 }
 
-/** The context after `count` trip-counting failures in `closed` (the `recordFailure` action). */
+/**
+ * The context after `count` trip-counting failures in `closed`, the latest at `at` (the
+ * `recordFailure` action).
+ */
 export function withFailureRecorded(
   context: BreakerContext,
   category: ErrorCategory,
+  at: number,
   count = 1,
 ): BreakerContext {
-  return { ...context, failureCount: context.failureCount + count, lastErrorCategory: category };
+  return {
+    ...context,
+    failureCount: context.failureCount + count,
+    lastErrorCategory: category,
+    lastErrorAt: at,
+  };
 }
 
 /** The context after a success clears the failures counted in `closed` (the `clearFailures` action). */

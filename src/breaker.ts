@@ -73,7 +73,10 @@ export interface BreakerDiagnostics {
   readonly halfOpenCount: number;
   readonly deniedRequests: number;
   readonly lastDeniedAt: number | null;
+  /** Category of the latest trip-counting failure, kept until a newer one (a recovery keeps it; `reset()` clears it). */
   readonly lastErrorCategory: ErrorCategory | null;
+  /** Epoch milliseconds of that failure; null before any. */
+  readonly lastErrorAt: number | null;
   readonly probesInFlight: number;
   readonly generation: number;
 }
@@ -168,6 +171,7 @@ export function diagnosticsOf(state: BreakerState, c: BreakerContext, now: numbe
     deniedRequests: c.deniedRequests,
     lastDeniedAt: c.lastDeniedAt,
     lastErrorCategory: c.lastErrorCategory,
+    lastErrorAt: c.lastErrorAt,
     probesInFlight: c.probesInFlight,
     generation: c.generation,
   };
@@ -252,6 +256,7 @@ export class Breaker {
   #pendingFailures = 0;
   #pendingFailureCategory: ErrorCategory = 'execution_error';
   #pendingFailureGeneration = 0;
+  #pendingFailureAt = 0;
   /** A standalone breaker's settle handlers for calls without a signal, made once per generation. */
   #handlers: CallHandlers | undefined;
 
@@ -576,7 +581,7 @@ export class Breaker {
       if (this.#stopped || generation !== context.generation || !countsAsFailure(context.config, category))
         return;
       if (!reachesThreshold(context)) {
-        this.#context = withFailureRecorded(context, category);
+        this.#context = withFailureRecorded(context, category, this.#now());
         return;
       }
       this.#spawn('dormant');
@@ -591,6 +596,7 @@ export class Breaker {
         this.#pendingFailures++;
         this.#pendingFailureCategory = category;
         this.#pendingFailureGeneration = generation;
+        this.#pendingFailureAt = this.#now();
         return;
       }
     }
@@ -651,7 +657,7 @@ export class Breaker {
         type: 'call.failed',
         generation: this.#pendingFailureGeneration,
         category: this.#pendingFailureCategory,
-        at: this.#now(),
+        at: this.#pendingFailureAt,
         count,
       });
     }

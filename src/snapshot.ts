@@ -93,6 +93,8 @@ export function restoreBreakerSnapshot(input: unknown, config: BreakerConfig): P
     deniedRequests: count(c, 'deniedRequests'),
     lastDeniedAt: time(c, 'lastDeniedAt', true),
     lastErrorCategory: category,
+    // Absent from snapshots saved before it existed.
+    lastErrorAt: own(c, 'lastErrorAt') === undefined ? null : time(c, 'lastErrorAt', true),
     probesInFlight: count(c, 'probesInFlight'),
     probeStartedAt: time(c, 'probeStartedAt', true),
   };

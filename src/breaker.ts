@@ -17,6 +17,7 @@ import type {
   BreakerState,
 } from '../machines/breaker.types.js';
 import { abortCategory } from './classify.js';
+import { checkBreakerArgument, executeOptionsProblem } from './option-checks.js';
 import { clockRunningFirst, unrefClock } from './clock.js';
 import { BreakerStoppedError, BrokenCircuitError, IsolatedCircuitError, withoutStack } from './errors.js';
 import {
@@ -346,6 +347,10 @@ export class Breaker {
       // A programming error, not an outcome of the dependency: nothing is admitted or counted.
       return Promise.reject(new TypeError(`tripstate: execute() needs a function, got ${typeof fn}`));
     }
+    if (options !== undefined) {
+      const problem = executeOptionsProblem(options);
+      if (problem !== undefined) return Promise.reject(problem);
+    }
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     const generation = this.#admission();
@@ -671,6 +676,7 @@ export class Breaker {
 
 /** Creates and starts a circuit breaker. Throws a RangeError for an invalid option. */
 export function createBreaker(options: BreakerOptions & { readonly snapshot?: unknown } = {}): Breaker {
-  const { snapshot, ...rest } = options ?? {};
+  checkBreakerArgument(options);
+  const { snapshot, ...rest } = options;
   return new Breaker(rest, { snapshot });
 }

@@ -4,6 +4,7 @@ import { DEFAULT_TRIP_CATEGORIES, isErrorCategory, type ErrorCategory } from '..
 import { MAX_DELAY_MS } from '../machines/breaker.logic.js';
 import type { BreakerConfig } from '../machines/breaker.types.js';
 import { classifyError, retryAfterFromError } from './classify.js';
+import { checkOptionsObject, checkOwnOptions, foreignOptionHint } from './option-checks.js';
 
 /** A clock for timers and time: XState's `Clock` plus an optional `now()` (e.g. `SimulatedClock`). */
 export interface BreakerClock extends TimerClock {
@@ -95,6 +96,11 @@ function tripCategories(value: unknown): readonly ErrorCategory[] {
   if (value === undefined) return DEFAULT_TRIP_CATEGORIES;
   if (!Array.isArray(value))
     throw new TypeError(`tripstate: option tripOn must be an array of categories, got ${show(value)}`);
+  if (value.length === 0) {
+    throw new RangeError(
+      'tripstate: option tripOn must list at least one category: with [] no failure counts and the circuit never opens',
+    );
+  }
   for (const category of value) {
     if (!isErrorCategory(category)) fail('tripOn', category, 'a list of known error categories');
   }
@@ -121,11 +127,14 @@ const BREAKER_OPTIONS: readonly (keyof BreakerOptions)[] = [
  * otherwise silently keep its default), naming the nearest known key when one is close.
  */
 export function checkOptionNames(what: string, options: object, known: readonly string[]): void {
+  checkOwnOptions(what, options);
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    const near = nearestName(key, known);
+    const foreign = foreignOptionHint(key, known);
+    const near = foreign === undefined ? nearestName(key, known) : undefined;
+    const hint = foreign ?? (near === undefined ? undefined : `did you mean ${near}?`);
     throw new TypeError(
-      `tripstate: unknown ${what} ${JSON.stringify(key)}${near === undefined ? '' : ` (did you mean ${near}?)`}`,
+      `tripstate: unknown ${what} ${JSON.stringify(key)}${hint === undefined ? '' : ` (${hint})`}`,
     );
   }
 }
@@ -158,10 +167,9 @@ function editDistance(a: string, b: string): number {
  * and value, a TypeError for an option name it does not know.
  */
 export function resolveBreakerConfig(options: BreakerOptions = {}): BreakerConfig {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`tripstate: options must be an object, got ${show(options)}`);
-  }
+  checkOptionsObject('options', options);
   checkOptionNames('option', options, BREAKER_OPTIONS);
+  checkBackoffRange(options);
   const d = DEFAULT_BREAKER_CONFIG;
   const minBackoffMs = duration('minBackoffMs', options.minBackoffMs, d.minBackoffMs, 0);
   const maxBackoffMs = duration(
@@ -192,6 +200,17 @@ export function resolveBreakerConfig(options: BreakerOptions = {}): BreakerConfi
     probeTimeoutMs: duration('probeTimeoutMs', options.probeTimeoutMs, d.probeTimeoutMs, 1),
     tripOn: tripCategories(options.tripOn),
   });
+}
+
+/** A zero `minBackoffMs` with a larger maximum never backs off: every backoff stays 0 ms. */
+function checkBackoffRange(options: BreakerOptions): void {
+  const { minBackoffMs, maxBackoffMs } = options;
+  if (minBackoffMs === 0 && maxBackoffMs !== 0) {
+    throw new RangeError(
+      'tripstate: option minBackoffMs 0 keeps every backoff at 0 ms (0 × backoffFactor stays 0), so the ' +
+        'circuit probes again at once: use minBackoffMs >= 1, or maxBackoffMs: 0 too when no backoff is meant',
+    );
+  }
 }
 
 /** Validates every option of a breaker. */

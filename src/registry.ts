@@ -439,7 +439,11 @@ export class Registry {
     try {
       this.#store.save(this.getPersistedSnapshot());
     } catch (error) {
-      this.#emit('warning', { type: 'warning', message: 'tripstate: saving the registry failed', error });
+      this.#emit('warning', {
+        type: 'warning',
+        message: `tripstate: saving the registry failed: ${error instanceof Error ? error.message : String(error)}`,
+        error,
+      });
     }
   }
 }

@@ -25,8 +25,15 @@ function record(value: unknown, path: string): object {
   return value;
 }
 
-function count(context: object, key: string): number {
+/** A field the snapshot must have: absent is said as such, not as a wrong value. */
+function present(context: object, key: string): unknown {
   const value = own(context, key);
+  if (value === undefined) throw new SnapshotError(`context.${key}`, `missing context.${key}`);
+  return value;
+}
+
+function count(context: object, key: string): number {
+  const value = present(context, key);
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     throw new SnapshotError(`context.${key}`, `expected a non-negative integer, got ${String(value)}`);
   }
@@ -34,7 +41,7 @@ function count(context: object, key: string): number {
 }
 
 function time(context: object, key: string, nullable: boolean): number | null {
-  const value = own(context, key);
+  const value = present(context, key);
   if (value === null && nullable) return null;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new SnapshotError(
@@ -66,6 +73,12 @@ function stateValue(value: unknown): BreakerStateValue {
  */
 export function restoreBreakerSnapshot(input: unknown, config: BreakerConfig): PersistedBreakerSnapshot {
   const snapshot = record(input, '');
+  if (own(snapshot, 'format') === 'tripstate.registry') {
+    throw new SnapshotError(
+      '',
+      "this is a registry snapshot, not a breaker's: restore it with createRegistry({ snapshot })",
+    );
+  }
   if (own(snapshot, 'status') !== 'active') {
     throw new SnapshotError(
       'status',
@@ -74,7 +87,7 @@ export function restoreBreakerSnapshot(input: unknown, config: BreakerConfig): P
   }
   const value = stateValue(own(snapshot, 'value'));
   const c = record(own(snapshot, 'context'), 'context');
-  const category = own(c, 'lastErrorCategory');
+  const category = present(c, 'lastErrorCategory');
   if (category !== null && !isErrorCategory(category)) {
     throw new SnapshotError(
       'context.lastErrorCategory',

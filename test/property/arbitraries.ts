@@ -42,7 +42,10 @@ export const configArb: fc.Arbitrary<RandomConfig> = fc
     backoffFactor: factor,
     probeTimeoutMs: fc.integer({ min: 1, max: 1_000 }),
   })
-  .map(({ spread, ...rest }) => ({ ...rest, maxBackoffMs: rest.minBackoffMs + spread }));
+  .map(({ spread, ...rest }) => ({
+    ...rest,
+    maxBackoffMs: rest.minBackoffMs === 0 ? 0 : rest.minBackoffMs + spread,
+  }));
 
 const permit = fc.nat({ max: 15 });
 

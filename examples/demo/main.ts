@@ -47,7 +47,8 @@ restore();
 console.log(
   `\nsummary after ${SESSION_MS / 1000} s simulated (${((performance.now() - started) / 1000).toFixed(1)} s real):\n`,
 );
-for (const line of table(summarize(session), tty)) console.log(line);
+const width = tty ? Math.max(20, (process.stdout.columns || 80) - 1) : Infinity;
+for (const line of table(summarize(session), tty, width)) console.log(line);
 if (dashboard) {
   // The session is over, but the page keeps counting down: simulated time now runs at real speed,
   // so open circuits still reach their probes and the page's countdowns never jump back.

@@ -182,4 +182,29 @@ describe('npm run demo on a terminal', () => {
     expect(stdout).toContain('summary after 180 s simulated');
     expect(stdout).toMatch(/llm:fallback\s+\S*closed/);
   }, 40_000);
+
+  it.each([
+    [80, 24],
+    [120, 18],
+  ])(
+    'fits a %i×%i terminal: no line wraps and no frame is taller than the screen',
+    async (cols, rows) => {
+      const command = `stty cols ${cols} rows ${rows}; ${process.execPath} --import tsx examples/demo/main.ts --fast`;
+      const { stdout } = await run('script', ['-qefc', command, '/dev/null'], {
+        cwd: root,
+        timeout: 30_000,
+        env: { ...process.env, FORCE_COLOR: '0', TERM: 'xterm' },
+      });
+      // Each redraw moves up over the previous frame (ESC [ n F): n lines, all on screen.
+      const ups = [...stdout.matchAll(/\u001b\[(\d+)F/g)].map((m) => Number(m[1]));
+      expect(ups.length).toBeGreaterThan(50);
+      expect(Math.max(...ups)).toBeLessThan(rows);
+      // The terminal's own \r\n; colour and cursor sequences take no columns.
+      const plain = stdout.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').split(/\r?\n/);
+      const widest = Math.max(...plain.map((line) => [...line].length));
+      expect(widest).toBeLessThan(cols);
+      expect(stdout).toContain('summary after 180 s simulated');
+    },
+    40_000,
+  );
 });

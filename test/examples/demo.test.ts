@@ -196,11 +196,11 @@ describe('npm run demo on a terminal', () => {
         env: { ...process.env, FORCE_COLOR: '0', TERM: 'xterm' },
       });
       // Each redraw moves up over the previous frame (ESC [ n F): n lines, all on screen.
-      const ups = [...stdout.matchAll(/\u001b\[(\d+)F/g)].map((m) => Number(m[1]));
+      const ups = [...stdout.matchAll(new RegExp(String.raw`\u001b\[(\d+)F`, 'g'))].map((m) => Number(m[1]));
       expect(ups.length).toBeGreaterThan(50);
       expect(Math.max(...ups)).toBeLessThan(rows);
       // The terminal's own \r\n; colour and cursor sequences take no columns.
-      const plain = stdout.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').split(/\r?\n/);
+      const plain = stdout.replace(new RegExp(String.raw`\u001b\[[0-9;?]*[A-Za-z]`, 'g'), '').split(/\r?\n/);
       const widest = Math.max(...plain.map((line) => [...line].length));
       expect(widest).toBeLessThan(cols);
       expect(stdout).toContain('summary after 180 s simulated');

@@ -153,7 +153,7 @@ function renderDetail(entry) {
   const items = [['state', row.leaf], ['failureCount', row.failureCount], ['openCount', row.openCount],
     ['halfOpenCount', row.halfOpenCount], ['deniedRequests', row.deniedRequests],
     ['lastErrorCategory', lastErrorText(row)], ['remainingBackoffMs', probeText(entry)],
-    ['currentBackoffMs', row.currentBackoffMs], ['probesInFlight', row.probesInFlight]];
+    ['currentBackoffMs', row.currentBackoffMs === 0 ? '—' : (row.currentBackoffMs / 1000).toFixed(1) + ' s'], ['probesInFlight', row.probesInFlight]];
   $('detail-counters').replaceChildren(...items.map(([k, v]) => {
     const div = el('div');
     const dd = el('dd', '', v);

@@ -79,5 +79,5 @@ ol#log .what b { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; fo
 .ev { font-weight: 600; } .ev.opened { color: var(--open); } .ev.halfOpened { color: var(--half); }
 .ev.closed { color: var(--closed); } .ev.isolated { color: var(--isolated); }
 #toast { position: fixed; bottom: 16px; right: 16px; background: #7f1d1d; color: #fff; padding: 8px 12px; border-radius: 8px; }
-@media (max-width: 1100px) { main { grid-template-columns: 1fr; } }
+@media (max-width: 1500px) { main { grid-template-columns: 1fr; } }
 `;

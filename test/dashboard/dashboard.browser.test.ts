@@ -110,6 +110,38 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
     await expect.poll(() => page.locator('#rows tr.tool').count()).toBe(1);
   });
 
+  it.each([1400, 1280, 900])(
+    'fits a %i px wide window with controls: no horizontal scrollbar',
+    async (width) => {
+      const { served, page } = await open({ controls: true });
+      fail(served.registry, 'mcp:github/search_issues_and_pull_requests');
+      served.registry.tryAcquire('web.search')?.success();
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForSelector(row('mcp:github/search_issues_and_pull_requests', 'open'));
+      const layout = await page.evaluate(() => {
+        const button = document.querySelector('td.ctl button');
+        const probe = document.querySelector('td.probe');
+        const right = (el: Element | null) => (el === null ? -1 : el.getBoundingClientRect().right);
+        const tools = document.querySelector('section.tools');
+        return {
+          tableOverflow: tools === null ? -1 : tools.scrollWidth - tools.clientWidth,
+          page: document.documentElement.scrollWidth,
+          window: window.innerWidth,
+          controls: right(button),
+          probe: right(probe),
+        };
+      });
+      expect(layout.page).toBeLessThanOrEqual(layout.window);
+      if (width >= 1280) {
+        // The whole row, its next-probe countdown and its controls, is on screen: no scrollbar under the table.
+        expect(layout.tableOverflow).toBe(0);
+        expect(layout.controls).toBeGreaterThan(0);
+        expect(layout.controls).toBeLessThanOrEqual(layout.window);
+        expect(layout.probe).toBeLessThanOrEqual(layout.window);
+      }
+    },
+  );
+
   it('renders a realistic registry (the README screenshot)', async () => {
     const { served, page } = await open({ controls: true });
     const { registry, clock } = served;

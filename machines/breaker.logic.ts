@@ -112,8 +112,11 @@ export function nextBackoff(config: BreakerConfig, currentBackoffMs: number): nu
 }
 
 /**
- * Milliseconds the circuit stays open for a backoff: jitter shaves off up to
- * `jitter × backoff` (`random` in [0, 1)), and a Retry-After from the dependency is a floor.
+ * Milliseconds the circuit stays open for a backoff:
+ * `max(minBackoffMs, backoffMs − floor(backoffMs × jitter × random))`, `random` in [0, 1),
+ * so jitter shaves off up to `jitter × backoffMs` but never goes below `minBackoffMs` (and
+ * `backoffMs` is at most `maxBackoffMs`). A Retry-After from the dependency is a floor on
+ * top; the result is at most 2^31 − 1 ms.
  */
 export function openDuration(
   config: BreakerConfig,
@@ -122,18 +125,27 @@ export function openDuration(
   retryAfterMs = 0,
 ): number {
   const draw = random >= 0 && random < 1 ? random : 0;
-  const jittered = backoffMs - Math.floor(backoffMs * config.jitter * draw);
+  const jittered = Math.max(config.minBackoffMs, backoffMs - Math.floor(backoffMs * config.jitter * draw));
   const floor = Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 0;
   return Math.min(MAX_DELAY_MS, Math.max(jittered, floor));
 }
 
-/** The context after `count` trip-counting failures in `closed` (the `recordFailure` action). */
+/**
+ * The context after `count` trip-counting failures in `closed`, the latest at `at` (the
+ * `recordFailure` action).
+ */
 export function withFailureRecorded(
   context: BreakerContext,
   category: ErrorCategory,
+  at: number,
   count = 1,
 ): BreakerContext {
-  return { ...context, failureCount: context.failureCount + count, lastErrorCategory: category };
+  return {
+    ...context,
+    failureCount: context.failureCount + count,
+    lastErrorCategory: category,
+    lastErrorAt: at,
+  };
 }
 
 /** The context after a success clears the failures counted in `closed` (the `clearFailures` action). */

@@ -54,6 +54,7 @@ export function initialBreakerContext(config: BreakerConfig): BreakerContext {
     deniedRequests: 0,
     lastDeniedAt: null,
     lastErrorCategory: null,
+    lastErrorAt: null,
     probesInFlight: 0,
     probeStartedAt: null,
     window: createWindow(config.window),
@@ -70,14 +71,13 @@ const jitterDraw = (config: BreakerConfig): number => (config.jitter > 0 ? Math.
 const timeOf = (event: { type: string }, deadline: number | null): number =>
   'at' in event && typeof event.at === 'number' ? event.at : (deadline ?? 0);
 
-/** What every way back to `closed` clears. */
+/** What every way back to `closed` clears (the last error and its time stay until a newer one). */
 const recovered = (config: BreakerConfig) =>
   ({
     failureCount: 0,
     currentBackoffMs: 0,
     retryAt: null,
     openedAt: null,
-    lastErrorCategory: null,
     probesInFlight: 0,
     probeStartedAt: null,
     window: createWindow(config.window),
@@ -167,7 +167,9 @@ export const breakerMachine = setup({
   actions: {
     nextGeneration: assign({ generation: ({ context }) => context.generation + 1 }),
     recordFailure: assign(({ context, event }) =>
-      event.type === 'call.failed' ? withFailureRecorded(context, event.category, event.count ?? 1) : context,
+      event.type === 'call.failed'
+        ? withFailureRecorded(context, event.category, event.at, event.count ?? 1)
+        : context,
     ),
     clearFailures: assign(({ context }) => withFailuresCleared(context)),
     recordOutcome: assign({
@@ -227,6 +229,7 @@ export const breakerMachine = setup({
         retryAt,
         openCount: context.openCount + 1,
         lastErrorCategory: failed ? event.category : context.lastErrorCategory,
+        lastErrorAt: failed ? event.at : context.lastErrorAt,
         probesInFlight: 0,
         probeStartedAt: null,
         ...noProbeResults,
@@ -251,6 +254,7 @@ export const breakerMachine = setup({
         retryAt,
         openCount: context.openCount + 1,
         lastErrorCategory: 'timeout',
+        lastErrorAt: at,
         probesInFlight: 0,
         probeStartedAt: null,
         ...noProbeResults,

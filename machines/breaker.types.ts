@@ -54,8 +54,10 @@ export interface BreakerContext {
   readonly deniedRequests: number;
   /** Epoch milliseconds of the latest rejection. */
   readonly lastDeniedAt: number | null;
-  /** Category of the latest trip-counting failure; cleared on recovery. */
+  /** Category of the latest trip-counting failure, kept until a newer one (recovery keeps it; reset clears it). */
   readonly lastErrorCategory: ErrorCategory | null;
+  /** Epoch milliseconds of the latest trip-counting failure (the one `lastErrorCategory` names); null before any. */
+  readonly lastErrorAt: number | null;
   /** Probe permits granted in this half-open period and not yet reported. */
   readonly probesInFlight: number;
   /** Epoch milliseconds at which the current probe period began; null when not probing. */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Makes sure Debian's Chromium is at /usr/bin/chromium for the dashboard's browser tests.
-# Exits 0 when it is there; otherwise installs it with apt-get (CI runs as root, no stdin);
-# fails with a clear message when it cannot.
+# Exits 0 when it is there. Outside CI (CI unset) a missing browser is not an error: the
+# browser tests skip with one line saying so. In CI (CI=true) it installs chromium with
+# apt-get (as root, or with password-less sudo) and fails with a clear message when it cannot.
 set -eu
 
 CHROMIUM=/usr/bin/chromium
@@ -9,6 +10,14 @@ CHROMIUM=/usr/bin/chromium
 if [ -x "$CHROMIUM" ]; then
   exit 0
 fi
+
+case "${CI:-}" in
+  1 | true | TRUE | True) ;;
+  *)
+    echo "ensure-chromium: $CHROMIUM is missing; the dashboard browser tests will be skipped (as root: apt-get install -y chromium; CI=true makes this an error)" >&2
+    exit 0
+    ;;
+esac
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "ensure-chromium: $CHROMIUM is missing and apt-get is not available; install Debian's chromium package" >&2

@@ -25,6 +25,7 @@ import type {
   BreakerState,
 } from '../machines/breaker.types.js';
 import { abortCategory } from './classify.js';
+import { checkBreakerArgument, executeOptionsProblem } from './option-checks.js';
 import { clockRunningFirst, unrefClock } from './clock.js';
 import { BreakerStoppedError, BrokenCircuitError, IsolatedCircuitError, withoutStack } from './errors.js';
 import { resolveBreakerOptions, type BreakerOptions, type ResolvedBreakerOptions } from './options.js';
@@ -112,6 +113,7 @@ export class Breaker {
   #pendingFailures = 0;
   #pendingFailureCategory: ErrorCategory = 'execution_error';
   #pendingFailureGeneration = 0;
+  #pendingFailureAt = 0;
   /** A standalone breaker's settle handlers for calls without a signal, made once per generation. */
   #handlers: CallHandlers | undefined;
   /** Cumulative call counts (`stats()`). */
@@ -229,6 +231,10 @@ export class Breaker {
     if (typeof fn !== 'function') {
       // A programming error, not an outcome of the dependency: nothing is admitted or counted.
       return Promise.reject(new TypeError(`tripstate: execute() needs a function, got ${typeof fn}`));
+    }
+    if (options !== undefined) {
+      const problem = executeOptionsProblem(options);
+      if (problem !== undefined) return Promise.reject(problem);
     }
     const signal = options?.signal;
     const timeoutMs = callTimeout(options?.timeoutMs, this.#options.timeoutMs);
@@ -606,7 +612,7 @@ export class Breaker {
       const outcome = outcomeOf(context, this.#now(), category, durationMs);
       if (!reachesThreshold(context) && !tripsWindow(context, outcome)) {
         recordInPlace(context, outcome);
-        this.#context = withFailureRecorded(context, category);
+        this.#context = withFailureRecorded(context, category, this.#now());
         return;
       }
       this.#spawn('dormant');
@@ -625,6 +631,7 @@ export class Breaker {
           this.#pendingFailures++;
           this.#pendingFailureCategory = category;
           this.#pendingFailureGeneration = generation;
+          this.#pendingFailureAt = this.#now();
           return;
         }
       }
@@ -704,7 +711,7 @@ export class Breaker {
         type: 'call.failed',
         generation: this.#pendingFailureGeneration,
         category: this.#pendingFailureCategory,
-        at: this.#now(),
+        at: this.#pendingFailureAt,
         count,
         // Each was recorded in the window when it settled.
         ...(actor.getSnapshot().context.window === null ? {} : { inWindow: true }),
@@ -724,6 +731,7 @@ export class Breaker {
  * its actor. Throws a RangeError for an invalid option.
  */
 export function createBreaker(options: BreakerOptions & { readonly snapshot?: unknown } = {}): Breaker {
-  const { snapshot, ...rest } = options ?? {};
+  checkBreakerArgument(options);
+  const { snapshot, ...rest } = options;
   return new Breaker(rest, { snapshot });
 }

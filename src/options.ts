@@ -5,6 +5,7 @@ import { MAX_DELAY_MS } from '../machines/breaker.logic.js';
 import type { BreakerConfig } from '../machines/breaker.types.js';
 import type { WindowConfig } from '../machines/breaker.window.js';
 import { classifyError, retryAfterFromError } from './classify.js';
+import { checkOptionsObject, checkOwnOptions, foreignOptionHint } from './option-checks.js';
 
 /** A clock for timers and time: XState's `Clock` plus an optional `now()` (e.g. `SimulatedClock`). */
 export interface BreakerClock extends TimerClock {
@@ -34,7 +35,7 @@ export interface BreakerOptions {
   readonly maxBackoffMs?: number;
   /** Multiplier of the backoff after each failed probe, >= 1; huge values clamp to the maximum. @default 2 */
   readonly backoffFactor?: number;
-  /** Fraction in [0, 1] of each backoff that may be randomly shaved off. @default 0 (no jitter) */
+  /** Fraction in [0, 1] of each backoff that may be randomly shaved off, never below `minBackoffMs`. @default 0 (no jitter) */
   readonly jitter?: number;
   /** Calls admitted at once while half-open. Integer >= 1. @default 1 */
   readonly halfOpenProbes?: number;
@@ -146,6 +147,11 @@ function tripCategories(value: unknown): readonly ErrorCategory[] {
   if (value === undefined) return DEFAULT_TRIP_CATEGORIES;
   if (!Array.isArray(value))
     throw new TypeError(`tripstate: option tripOn must be an array of categories, got ${show(value)}`);
+  if (value.length === 0) {
+    throw new RangeError(
+      'tripstate: option tripOn must list at least one category: with [] no failure counts and the circuit never opens',
+    );
+  }
   for (const category of value) {
     if (!isErrorCategory(category)) fail('tripOn', category, 'a list of known error categories');
   }
@@ -249,13 +255,21 @@ function windowConfig(options: BreakerOptions, d: BreakerConfig) {
  * otherwise silently keep its default), naming the nearest known key when one is close.
  */
 export function checkOptionNames(what: string, options: object, known: readonly string[]): void {
+  checkOwnOptions(what, options);
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    const near = known.find((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2);
+    const foreign = foreignOptionHint(key);
+    const near = foreign === undefined ? nearestName(key, known) : undefined;
+    const hint = foreign ?? (near === undefined ? undefined : `did you mean ${near}?`);
     throw new TypeError(
-      `tripstate: unknown ${what} ${JSON.stringify(key)}${near === undefined ? '' : ` (did you mean ${near}?)`}`,
+      `tripstate: unknown ${what} ${JSON.stringify(key)}${hint === undefined ? '' : ` (${hint})`}`,
     );
   }
+}
+
+/** The name in `known` that `name` most likely misspells (same letters up to case, or 2 edits), if any. @internal */
+export function nearestName(name: string, known: readonly string[]): string | undefined {
+  return known.find((k) => k.toLowerCase() === name.toLowerCase() || editDistance(k, name) <= 2);
 }
 
 /** Levenshtein distance, for suggestions; names are short. */
@@ -281,10 +295,9 @@ function editDistance(a: string, b: string): number {
  * and value, a TypeError for an option name it does not know.
  */
 export function resolveBreakerConfig(options: BreakerOptions = {}): BreakerConfig {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`tripstate: options must be an object, got ${show(options)}`);
-  }
+  checkOptionsObject('options', options);
   checkOptionNames('option', options, BREAKER_OPTIONS);
+  checkBackoffRange(options);
   const d = DEFAULT_BREAKER_CONFIG;
   const minBackoffMs = duration('minBackoffMs', options.minBackoffMs, d.minBackoffMs, 0);
   const maxBackoffMs = duration(
@@ -317,6 +330,17 @@ export function resolveBreakerConfig(options: BreakerOptions = {}): BreakerConfi
     ...windowConfig(options, d),
     healthCheckGraceMs: healthCheckGrace(options),
   });
+}
+
+/** A zero `minBackoffMs` with a larger maximum never backs off: every backoff stays 0 ms. */
+function checkBackoffRange(options: BreakerOptions): void {
+  const { minBackoffMs, maxBackoffMs } = options;
+  if (minBackoffMs === 0 && maxBackoffMs !== 0) {
+    throw new RangeError(
+      'tripstate: option minBackoffMs 0 keeps every backoff at 0 ms (0 × backoffFactor stays 0), so the ' +
+        'circuit probes again at once: use minBackoffMs >= 1, or maxBackoffMs: 0 too when no backoff is meant',
+    );
+  }
 }
 
 /** Validates every option of a breaker. */

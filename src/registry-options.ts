@@ -5,6 +5,7 @@ import {
   type ResolvedBreakerOptions,
 } from './options.js';
 import { DEFAULT_MAX_TOOL_NAME_LENGTH } from './tool-name.js';
+import { checkOwnOptions } from './option-checks.js';
 import type { RegistryStore } from './registry-snapshot.js';
 
 /** Breaker options for one tool (`tool`) or every tool whose name starts with `prefix`. */
@@ -70,12 +71,16 @@ const REGISTRY_OPTIONS: readonly (keyof RegistryOptions)[] = [
   'onInvalidSnapshot',
 ];
 
+const OVERRIDE_KEYS = ['tool', 'prefix', 'options'];
+
 /** Validates registry options; every override is resolved once, over the defaults. */
 export function resolveRegistryOptions(options: RegistryOptions = {}): ResolvedRegistryOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`tripstate: registry options must be an object, got ${String(options)}`);
   }
   checkOptionNames('registry option', options, REGISTRY_OPTIONS);
+  if (typeof options.defaults === 'object' && options.defaults !== null)
+    checkOwnOptions('option', options.defaults);
   const base: BreakerOptions = {
     ...options.defaults,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
@@ -90,6 +95,12 @@ export function resolveRegistryOptions(options: RegistryOptions = {}): ResolvedR
     const where = `overrides[${index}]`;
     if (typeof override !== 'object' || override === null)
       throw new TypeError(`tripstate: ${where} must be an object`);
+    checkOptionNames(where, override, OVERRIDE_KEYS);
+    if ('tool' in override && 'prefix' in override) {
+      throw new TypeError(
+        `tripstate: ${where} has both tool and prefix; give one (an exact name or a prefix)`,
+      );
+    }
     const resolved = resolveBreakerOptions({
       ...base,
       ...override.options,

@@ -118,10 +118,10 @@ export class RegistryPersistence {
       // Now, not after a tick: a caller may retry at once with the same file.
       const closing = this.#store.close?.();
       this.#closed = Promise.resolve(closing).catch((error: unknown) =>
-        this.#context.warn('tripstate: closing the store failed', error),
+        this.#context.warn(`tripstate: closing the store failed (${causeOf(error)})`, error),
       );
     } catch (error) {
-      this.#context.warn('tripstate: closing the store failed', error);
+      this.#context.warn(`tripstate: closing the store failed (${causeOf(error)})`, error);
       this.#closed = Promise.resolve();
     }
   }
@@ -162,7 +162,7 @@ export class RegistryPersistence {
     try {
       await this.#store.close?.();
     } catch (error) {
-      this.#context.warn('tripstate: closing the store failed', error);
+      this.#context.warn(`tripstate: closing the store failed (${causeOf(error)})`, error);
     }
   }
 
@@ -205,7 +205,7 @@ export class RegistryPersistence {
       this.#lastError = error;
       if (batch.cleared) this.#cleared = true;
       for (const tool of batch.tools) this.#dirty.add(tool);
-      this.#context.warn('tripstate: saving the registry failed; retrying in 1 s', error);
+      this.#context.warn(`tripstate: saving the registry failed (${causeOf(error)}); retrying in 1 s`, error);
       if (this.#closed === undefined && this.#timer === undefined) {
         this.#timer = setTimeout(() => this.#enqueue(), RETRY_MS);
         (this.#timer as { unref?: () => void }).unref?.();
@@ -244,6 +244,9 @@ export class RegistryPersistence {
 export interface ToolLookup extends Iterable<readonly [string, Breaker]> {
   get(tool: string): Breaker | undefined;
 }
+
+/** The cause of a failure in a warning's message. */
+const causeOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Tools read between two turns of the event loop (a few milliseconds of work). */
 const SLICE = 1_024;

@@ -383,8 +383,10 @@ export class Registry {
         const slot = this.#tools.get(tool);
         if (slot?.breaker !== breaker) return;
         if (type === 'closed') this.#tools.unpin(slot);
-        this.#track(tool, type === 'opened' || type === 'isolated');
-        this.#emit(type, { ...event, tool } as RegistryEventMap[typeof type]);
+        // The event first, then the registry's reaction to it (a recoveryPause it causes).
+        this.#track(tool, type === 'opened' || type === 'isolated', () =>
+          this.#emit(type, { ...event, tool } as RegistryEventMap[typeof type]),
+        );
         this.#persistence?.changed(tool);
       });
     }
@@ -397,10 +399,12 @@ export class Registry {
   }
 
   /** Keeps the set of open circuits and the registry chart's count in step. */
-  #track(tool: string, open: boolean): void {
-    if (open === this.#open.has(tool)) return;
-    if (open) this.#open.add(tool);
-    else this.#open.delete(tool);
+  #track(tool: string, open: boolean, announce?: () => void): void {
+    const changed = open !== this.#open.has(tool);
+    if (changed && open) this.#open.add(tool);
+    else if (changed) this.#open.delete(tool);
+    announce?.();
+    if (!changed) return;
     this.actor.send({ type: open ? 'breaker.opened' : 'breaker.recovered', tool });
   }
 

@@ -123,8 +123,15 @@ function record(value: unknown, path: string): object {
   return value;
 }
 
-function count(context: object, key: string): number {
+/** A field the snapshot must have: absent is said as such, not as a wrong value. */
+function present(context: object, key: string): unknown {
   const value = own(context, key);
+  if (value === undefined) throw new SnapshotError(`context.${key}`, `missing context.${key}`);
+  return value;
+}
+
+function count(context: object, key: string): number {
+  const value = present(context, key);
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     throw new SnapshotError(`context.${key}`, `expected a non-negative integer, got ${String(value)}`);
   }
@@ -137,7 +144,7 @@ function laterCount(context: object, key: string): number {
 }
 
 function time(context: object, key: string, nullable: boolean): number | null {
-  const value = own(context, key);
+  const value = present(context, key);
   if (value === null && nullable) return null;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new SnapshotError(
@@ -176,6 +183,12 @@ export function restoreBreakerSnapshot(
   now?: number,
 ): PersistedBreakerSnapshot {
   const snapshot = record(input, '');
+  if (own(snapshot, 'format') === 'tripstate.registry') {
+    throw new SnapshotError(
+      '',
+      "this is a registry snapshot, not a breaker's: restore it with createRegistry({ snapshot })",
+    );
+  }
   // A snapshot taken after `stop()` says "stopped": the circuit it holds is the one at stop().
   const status = own(snapshot, 'status');
   if (status !== 'active' && status !== 'stopped') {
@@ -186,7 +199,7 @@ export function restoreBreakerSnapshot(
   }
   const value = stateValue(own(snapshot, 'value'));
   const c = record(own(snapshot, 'context'), 'context');
-  const category = own(c, 'lastErrorCategory');
+  const category = present(c, 'lastErrorCategory');
   if (category !== null && !isErrorCategory(category)) {
     throw new SnapshotError(
       'context.lastErrorCategory',
@@ -216,6 +229,8 @@ export function restoreBreakerSnapshot(
     deniedRequests: count(c, 'deniedRequests'),
     lastDeniedAt: time(c, 'lastDeniedAt', true),
     lastErrorCategory: category,
+    // Absent from snapshots saved before it existed.
+    lastErrorAt: own(c, 'lastErrorAt') === undefined ? null : time(c, 'lastErrorAt', true),
     probesInFlight: count(c, 'probesInFlight'),
     probeStartedAt: time(c, 'probeStartedAt', true),
     window: persistedWindow(c),

@@ -70,8 +70,9 @@ describe('options', () => {
     );
     expect(() => createBreaker({ MINBACKOFFMS: 3 } as never)).toThrow(/did you mean minBackoffMs\?/);
     expect(() => createBreaker({ resetTimeout: 3 } as never)).toThrow(
-      /^tripstate: unknown option "resetTimeout"$/,
+      'tripstate: unknown option "resetTimeout" (tripstate calls it minBackoffMs: milliseconds open before the first probe)',
     );
+    expect(() => createBreaker({ retries: 3 } as never)).toThrow(/^tripstate: unknown option "retries"$/);
   });
 
   it('accepts an infinite backoffFactor, clamping to the maximum', () => {

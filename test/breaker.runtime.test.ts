@@ -263,11 +263,29 @@ describe('backoff', () => {
     expect(breaker.diagnostics().currentBackoffMs).toBe(1_000);
   });
 
-  it('shortens the open period by at most the jitter fraction', () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0.999);
-    const breaker = testBreaker({ failureThreshold: 1, jitter: 0.5 });
+  it('shortens a later open period by at most the jitter fraction', () => {
+    const breaker = testBreaker({ failureThreshold: 1, jitter: 0.25 });
+    vi.spyOn(Math, 'random').mockReturnValue(0);
     fail(breaker);
-    expect(breaker.diagnostics()).toMatchObject({ currentBackoffMs: 1_000, remainingBackoffMs: 501 });
+    vi.advanceTimersByTime(1_000);
+    vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    fail(breaker); // the probe fails: backoff 2 000 ms, less up to 25 %
+    expect(breaker.diagnostics()).toMatchObject({ currentBackoffMs: 2_000, remainingBackoffMs: 1_501 });
+    vi.restoreAllMocks();
+  });
+
+  it('never jitters an open period below minBackoffMs', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    const breaker = testBreaker({ failureThreshold: 1, minBackoffMs: 200, jitter: 0.5 });
+    const durations: number[] = [];
+    breaker.on('opened', (e) => durations.push(e.backoffMs));
+    fail(breaker);
+    const full = testBreaker({ failureThreshold: 1, minBackoffMs: 200, maxBackoffMs: 400, jitter: 1 });
+    full.on('opened', (e) => durations.push(e.backoffMs));
+    fail(full);
+    vi.advanceTimersByTime(200);
+    fail(full); // the probe fails: backoff 400 ms, jitter 1 would shave it to 1 ms
+    expect(durations).toEqual([200, 200, 200]);
     vi.restoreAllMocks();
   });
 

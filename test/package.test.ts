@@ -3,6 +3,8 @@
  * breaker must never keep a process alive. Runs against `dist/`, built once here.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -56,5 +58,70 @@ describe('built package', () => {
     expect(run.error).toBeUndefined();
     expect(run.status).toBe(0);
     expect(run.stdout.trim()).toBe('open halfOpen');
+  });
+});
+
+/** The files `npm pack` puts in the tarball, as paths relative to the package root. */
+function packedFiles(): Set<string> {
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const [pack] = JSON.parse(out) as [{ files: { path: string }[] }];
+  return new Set(pack.files.map((f) => f.path));
+}
+
+/** Relative link and image targets of a Markdown file (anchors and URLs left out). */
+function relativeLinks(markdown: string): string[] {
+  const targets = [...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1] ?? '');
+  return targets.filter((t) => !/^[a-z]+:/i.test(t) && !t.startsWith('#')).map((t) => t.replace(/#.*$/, ''));
+}
+
+describe('the npm tarball', () => {
+  let files = new Set<string>();
+  beforeAll(() => {
+    files = packedFiles(); // after the build above
+  });
+
+  it('holds the LICENSE', () => {
+    expect(files.has('LICENSE')).toBe(true);
+  });
+
+  it('holds every file the README and the shipped docs link to', () => {
+    const missing: string[] = [];
+    for (const doc of ['README.md', ...[...files].filter((f) => /^docs\/.*\.md$/.test(f))]) {
+      for (const target of relativeLinks(readFileSync(join(root, doc), 'utf8'))) {
+        const path = normalize(join(dirname(doc), target)).replace(/\/$/, '');
+        if (!files.has(path) && ![...files].some((f) => f.startsWith(`${path}/`)))
+          missing.push(`${doc} -> ${target}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('holds every source file a source map names, so stack traces point at files that exist', () => {
+    const maps = [...files].filter((f) => f.endsWith('.js.map'));
+    expect(maps.length).toBeGreaterThan(10);
+    const missing: string[] = [];
+    for (const map of maps) {
+      const { sources } = JSON.parse(readFileSync(join(root, map), 'utf8')) as { sources: string[] };
+      for (const source of sources) {
+        const path = normalize(join(dirname(map), source));
+        if (!files.has(path)) missing.push(`${map} -> ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('declares in engines exactly the Node majors the suite runs on', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } };
+    const script = readFileSync(join(root, 'scripts/test-node-versions.sh'), 'utf8');
+    const extra = /NODE_MAJORS:-([\d ]+)\}/.exec(script)?.[1]?.split(' ') ?? [];
+    const tested = [process.versions.node.split('.')[0] ?? '', ...extra].sort();
+    const declared = pkg.engines.node
+      .split('||')
+      .map((range) => /\^(\d+)\./.exec(range.trim())?.[1] ?? range);
+    expect(declared.sort()).toEqual(tested);
   });
 });

@@ -101,6 +101,7 @@ const openState = (now: number): PersistedToolState => ({
     deniedRequests: 0,
     lastDeniedAt: null,
     lastErrorCategory: 'network',
+    lastErrorAt: null,
     probesInFlight: 0,
     probeStartedAt: null,
     window: null,

@@ -20,7 +20,10 @@ export interface BreakerDiagnostics {
   readonly halfOpenCount: number;
   readonly deniedRequests: number;
   readonly lastDeniedAt: number | null;
+  /** Category of the latest trip-counting failure, kept until a newer one (a recovery keeps it; `reset()` clears it). */
   readonly lastErrorCategory: ErrorCategory | null;
+  /** Epoch milliseconds of that failure; null before any. */
+  readonly lastErrorAt: number | null;
   readonly probesInFlight: number;
   readonly generation: number;
   /** Failures / calls in the window (0..1); null without a window or below `minimumCalls`. */
@@ -54,6 +57,7 @@ export function diagnosticsOf(state: BreakerState, c: BreakerContext, now: numbe
     deniedRequests: c.deniedRequests,
     lastDeniedAt: c.lastDeniedAt,
     lastErrorCategory: c.lastErrorCategory,
+    lastErrorAt: c.lastErrorAt,
     probesInFlight: c.probesInFlight,
     generation: c.generation,
     failureRate: rates.failureRate,

@@ -1,4 +1,6 @@
 /** The non-throwing gate's admission: one call's permit, settled once. */
+import { ERROR_CATEGORIES, isErrorCategory, type ErrorCategory } from '../../machines/categories.js';
+import { nearestName } from '../options.js';
 
 /** An admission to make one call, from `tryAcquire()`. Settles once: later calls return false. */
 export interface Permit {
@@ -10,12 +12,31 @@ export interface Permit {
    */
   success(durationMs?: number): boolean;
   /**
-   * Reports that the call failed, with a category name or the thrown value (classified), and
-   * optionally the milliseconds it took (as for `success`).
+   * Reports that the call failed: with one of the 16 category names, or with the thrown value
+   * (an Error or any non-string value, classified by the breaker's `classify`), and optionally
+   * the milliseconds it took (as for `success`). A string that is not a category name (a
+   * misspelt `'invalid_parameter'`) does not compile and throws a TypeError at run time,
+   * leaving the permit unsettled.
    */
-  failure(errorOrCategory?: unknown, durationMs?: number): boolean;
+  failure<E = undefined>(errorOrCategory?: FailureReport<E>, durationMs?: number): boolean;
   /** Gives the admission back without a result (the call was not made); frees a probe slot. */
   release(): boolean;
+}
+
+/**
+ * What `permit.failure()` takes: an `ErrorCategory` name, or a thrown value of any type but
+ * `string` (a string must be a category name).
+ */
+export type FailureReport<E> = E & (E extends string ? ErrorCategory : unknown);
+
+/** The TypeError for a string reported as a failure that is not a category name. */
+function unknownCategory(value: string): TypeError {
+  const shown = JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  const near = nearestName(value, ERROR_CATEGORIES);
+  return new TypeError(
+    `tripstate: permit.failure(${shown}): not an error category${near === undefined ? '' : ` (did you mean ${near}?)`}; ` +
+      'pass one of the 16 category names or the thrown value itself (an Error)',
+  );
 }
 
 /** What a permit reports to. @internal */
@@ -58,6 +79,9 @@ export class BreakerPermit implements Permit {
     return true;
   }
   failure(errorOrCategory?: unknown, durationMs?: number): boolean {
+    if (typeof errorOrCategory === 'string' && !isErrorCategory(errorOrCategory)) {
+      throw unknownCategory(errorOrCategory);
+    }
     const measured = checkedDuration(durationMs) ?? this.sink.elapsedSince(this.startedAt);
     if (this.#settled) return false;
     this.#settled = true;

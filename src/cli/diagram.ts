@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -77,7 +78,7 @@ async function syncDocs(file: string, check: boolean, io: CliIo): Promise<number
   if (check) {
     if (updated === markdown) return 0;
     io.stderr(
-      `tripstate diagram: ${file} is out of date; run: node --import tsx src/cli/main.ts diagram --write-docs --docs ${file}\n`,
+      `tripstate diagram: ${file} is out of date; run: tripstate diagram --write-docs --docs ${file}\n`,
     );
     return 1;
   }
@@ -111,6 +112,14 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
       throw new UsageError('--write-docs and --check exclude each other');
     if (args.some((a) => /^--(machine|format)\b/.test(a))) {
       throw new UsageError('--machine and --format do not apply to --write-docs / --check');
+    }
+    if (!args.some((a) => /^--docs\b/.test(a)) && !existsSync(resolve(io.cwd, DEFAULT_DOCS))) {
+      io.stderr(
+        `tripstate diagram: there is no ${DEFAULT_DOCS} here to ${flags.check ? 'check' : 'rewrite'}. ` +
+          'Name your Markdown file with --docs <file>; put <!-- generated-diagram breaker --> and ' +
+          '<!-- /generated-diagram --> lines where the diagram goes.\n',
+      );
+      return 2;
     }
     let code = 0;
     for (const file of flags.docs) code = Math.max(code, await syncDocs(file, flags.check, io));

@@ -1,10 +1,12 @@
 import { commands } from './commands.js';
 import { UsageError, type CliIo } from './command.js';
+import { nearestName } from '../options.js';
+import { packageVersion } from './version.js';
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return `Usage: tripstate <command> [flags]\n\nCommands:\n${lines.join('\n')}\n\nRun \`tripstate <command> --help\` for a command's flags.\n`;
+  return `Usage: tripstate <command> [flags]\n       tripstate --version\n\nCommands:\n${lines.join('\n')}\n\nRun \`tripstate <command> --help\` for a command's flags.\n`;
 }
 
 /**
@@ -17,9 +19,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     (name === undefined ? io.stderr : io.stdout)(help());
     return name === undefined ? 2 : 0;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout(`${packageVersion()}\n`);
+    return 0;
+  }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (command === undefined) {
-    io.stderr(`tripstate: unknown command "${name}"\n\n${help()}`);
+    const near = nearestName(name, Object.keys(commands));
+    io.stderr(
+      `tripstate: unknown command "${name}"${near === undefined ? '' : ` (did you mean ${near}?)`}\n\n${help()}`,
+    );
     return 2;
   }
   try {

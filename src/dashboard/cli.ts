@@ -86,7 +86,11 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   const demo = startDemo(flags.tools);
   let dashboard;
   try {
-    dashboard = await serveDashboard(demo.registry, flags);
+    dashboard = await serveDashboard(demo.registry, {
+      port: flags.port,
+      host: flags.host,
+      controls: flags.controls,
+    });
   } catch (error) {
     demo.stop();
     io.stderr(`tripstate dashboard: cannot serve: ${(error as Error).message}\n`);

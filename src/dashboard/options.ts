@@ -1,3 +1,5 @@
+import { checkOptionNames } from '../options.js';
+
 /** Options of `serveDashboard`. */
 export interface DashboardOptions {
   /** TCP port; 0 picks a free one (read it from the handle's `url`). @default 0 */
@@ -22,11 +24,14 @@ export interface ResolvedDashboardOptions {
   readonly controls: boolean;
 }
 
+const DASHBOARD_OPTIONS: readonly (keyof DashboardOptions)[] = ['port', 'host', 'controls'];
+
 /** Validates dashboard options and fills in the defaults; throws a `RangeError` naming a bad value. */
 export function resolveDashboardOptions(options: DashboardOptions = {}): ResolvedDashboardOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`tripstate: dashboard options must be an object, got ${String(options)}`);
   }
+  checkOptionNames('dashboard option', options, DASHBOARD_OPTIONS);
   const { port = 0, host = '127.0.0.1', controls = false } = options;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new RangeError(`tripstate: option port must be an integer in 0..65535, got ${String(port)}`);

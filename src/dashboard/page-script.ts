@@ -95,6 +95,14 @@ function controlButtons(row) {
   }
   return frag;
 }
+function lastErrorText(row) {
+  return row.lastErrorCategory ? row.lastErrorCategory + (row.lastErrorAt === null ? '' : ' at ' + clock(row.lastErrorAt)) : '—';
+}
+function lastErrorCell(row) {
+  const td = el('td', row.lastErrorCategory ? '' : 'muted', row.lastErrorCategory || '—');
+  if (row.lastErrorCategory) td.title = 'latest failure: ' + lastErrorText(row);
+  return td;
+}
 function renderRow(entry) {
   const row = entry.row;
   const tr = el('tr', 'tool' + (row.tool === selected ? ' selected' : ''));
@@ -111,7 +119,7 @@ function renderRow(entry) {
   if (row.state === 'open') probe.dataset.countdown = row.tool;
   tr.append(name, badge, mini, el('td', '', row.failureCount), el('td', '', row.openCount),
     el('td', '', row.halfOpenCount), el('td', '', row.deniedRequests),
-    el('td', row.lastErrorCategory ? '' : 'muted', row.lastErrorCategory || '—'), probe);
+    lastErrorCell(row), probe);
   const ctl = el('td', 'ctl');
   if (CONFIG.controls) ctl.appendChild(controlButtons(row));
   tr.appendChild(ctl);
@@ -199,8 +207,8 @@ function renderDetail(entry) {
   chart.highlight(row.leaf);
   const items = [['state', row.leaf], ['failureCount', row.failureCount], ['openCount', row.openCount],
     ['halfOpenCount', row.halfOpenCount], ['deniedRequests', row.deniedRequests],
-    ['lastErrorCategory', row.lastErrorCategory || '—'], ['remainingBackoffMs', probeText(entry)],
-    ['currentBackoffMs', row.currentBackoffMs], ['probesInFlight', row.probesInFlight]];
+    ['lastErrorCategory', lastErrorText(row)], ['remainingBackoffMs', probeText(entry)],
+    ['currentBackoffMs', row.currentBackoffMs === 0 ? '—' : (row.currentBackoffMs / 1000).toFixed(1) + ' s'], ['probesInFlight', row.probesInFlight]];
   $('detail-counters').replaceChildren(...items.map(([k, v]) => {
     const div = el('div');
     const dd = el('dd', '', v);

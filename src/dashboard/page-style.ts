@@ -88,5 +88,5 @@ ol#log .what b { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; fo
 .spark[data-series="failures"] polyline, .spark[data-series="failureRate"] polyline { stroke: var(--open); }
 .spark[data-series="rejections"] polyline { stroke: var(--isolated); }
 #toast { position: fixed; bottom: 16px; right: 16px; background: #7f1d1d; color: #fff; padding: 8px 12px; border-radius: 8px; }
-@media (max-width: 1100px) { main { grid-template-columns: 1fr; } }
+@media (max-width: 1500px) { main { grid-template-columns: 1fr; } }
 `;

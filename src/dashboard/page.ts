@@ -53,7 +53,7 @@ export function renderPage(config: PageConfig): string {
       <span id="shown"></span>
     </div>
     <table>
-      <thead><tr><th>tool</th><th>state</th><th>chart</th><th title="consecutive failures">fail</th><th title="times opened">opens</th><th title="times half-open">half</th><th title="calls rejected">denied</th><th>last error</th><th>next probe</th><th class="ctl">controls</th></tr></thead>
+      <thead><tr><th>tool</th><th>state</th><th>chart</th><th title="consecutive failures">streak</th><th title="times opened">opens</th><th title="times half-open">probes</th><th title="calls rejected">denied</th><th>last error</th><th>next probe</th><th class="ctl">controls</th></tr></thead>
       <tbody id="rows"></tbody>
     </table>
     <p id="more"></p>

@@ -12,7 +12,10 @@ export interface ToolRow {
   readonly openCount: number;
   readonly halfOpenCount: number;
   readonly deniedRequests: number;
+  /** The latest trip-counting failure, kept after a recovery until a newer one. */
   readonly lastErrorCategory: ErrorCategory | null;
+  /** Epoch milliseconds (the registry's clock) of that failure; null before any. */
+  readonly lastErrorAt: number | null;
   readonly probesInFlight: number;
   readonly currentBackoffMs: number;
   /** Milliseconds before a probe is admitted, when the row was read; null unless open. */
@@ -41,6 +44,7 @@ export function toRow(d: ToolDiagnostics): ToolRow {
     halfOpenCount: d.halfOpenCount,
     deniedRequests: d.deniedRequests,
     lastErrorCategory: d.lastErrorCategory,
+    lastErrorAt: d.lastErrorAt,
     probesInFlight: d.probesInFlight,
     currentBackoffMs: d.currentBackoffMs,
     remainingBackoffMs: d.remainingBackoffMs,
@@ -54,6 +58,7 @@ const COMPARED = [
   'halfOpenCount',
   'deniedRequests',
   'lastErrorCategory',
+  'lastErrorAt',
   'probesInFlight',
   'currentBackoffMs',
 ] as const satisfies readonly (keyof ToolRow)[];

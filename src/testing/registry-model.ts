@@ -229,9 +229,10 @@ class Step {
     if (event.type === 'call.requested') {
       this.admitted = after.context.deniedRequests === before.breaker.context.deniedRequests;
     }
+    // A breaker's event comes first, then what it causes in the registry (a recoveryPause).
     for (const e of emittedBy<BreakerEmitted>(actions)) {
-      if (e.type !== 'rejected') this.track(tool, e.type === 'opened' || e.type === 'isolated');
       this.emitted.push({ ...e, tool });
+      if (e.type !== 'rejected') this.track(tool, e.type === 'opened' || e.type === 'isolated');
     }
   }
 

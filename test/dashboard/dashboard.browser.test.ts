@@ -2,15 +2,17 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chartOf } from '../../src/dashboard/chart.js';
-import { ARTIFACTS, launchChromium } from './browser.js';
+import { ARTIFACTS, browserTestsRun, launchChromium } from './browser.js';
 import { fail, HOSTILE_NAMES, serve, type Served } from './fixtures.js';
 
+/** Outside CI without Chromium the tests skip, with one line saying how to enable them. */
+const runs = browserTestsRun();
 let browser: Browser;
 let served: Served | undefined;
 let page: Page | undefined;
 
 beforeAll(async () => {
-  browser = await launchChromium();
+  if (runs) browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -36,7 +38,7 @@ async function open(options: Parameters<typeof serve>[0] = {}): Promise<{ served
 const row = (tool: string, state: string): string =>
   `tr.tool[data-tool="${tool.replace(/["\\]/g, '\\$&')}"][data-state="${state}"]`;
 
-describe('the dashboard in Chromium', () => {
+describe.runIf(runs)('the dashboard in Chromium', () => {
   it('shows a failing tool opening, going half-open and closing', async () => {
     const { served, page } = await open();
     const { registry, clock } = served;
@@ -143,6 +145,38 @@ describe('the dashboard in Chromium', () => {
       copyFileSync(`${ARTIFACTS}/history.png`, 'docs/images/dashboard-history.png');
     }
   });
+
+  it.each([1400, 1280, 900])(
+    'fits a %i px wide window with controls: no horizontal scrollbar',
+    async (width) => {
+      const { served, page } = await open({ controls: true });
+      fail(served.registry, 'mcp:github/search_issues_and_pull_requests');
+      served.registry.tryAcquire('web.search')?.success();
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForSelector(row('mcp:github/search_issues_and_pull_requests', 'open'));
+      const layout = await page.evaluate(() => {
+        const button = document.querySelector('td.ctl button');
+        const probe = document.querySelector('td.probe');
+        const right = (el: Element | null) => (el === null ? -1 : el.getBoundingClientRect().right);
+        const tools = document.querySelector('section.tools');
+        return {
+          tableOverflow: tools === null ? -1 : tools.scrollWidth - tools.clientWidth,
+          page: document.documentElement.scrollWidth,
+          window: window.innerWidth,
+          controls: right(button),
+          probe: right(probe),
+        };
+      });
+      expect(layout.page).toBeLessThanOrEqual(layout.window);
+      if (width >= 1280) {
+        // The whole row, its next-probe countdown and its controls, is on screen: no scrollbar under the table.
+        expect(layout.tableOverflow).toBe(0);
+        expect(layout.controls).toBeGreaterThan(0);
+        expect(layout.controls).toBeLessThanOrEqual(layout.window);
+        expect(layout.probe).toBeLessThanOrEqual(layout.window);
+      }
+    },
+  );
 
   it('renders a realistic registry (the README screenshot)', async () => {
     const { served, page } = await open({ controls: true });

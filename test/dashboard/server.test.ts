@@ -102,6 +102,11 @@ describe('serveDashboard over HTTP', () => {
     expect(closed.data.log).toContainEqual(
       expect.objectContaining({ type: 'closed', tool: 'web.search', detail: 'probeSucceeded' }),
     );
+    // The tool just came back from an outage: its last error and the time of it stay shown.
+    expect(closed.data.rows[0]).toMatchObject({
+      lastErrorCategory: 'network',
+      lastErrorAt: clock.now() - 5_000,
+    });
   });
 
   it('resends a countdown that a simulated clock moved away from real time', async () => {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -116,11 +116,49 @@ describe('npm run demo (non-TTY)', () => {
     expect(table(again.stdout)).toBe(table(output.stdout));
   }, 40_000);
 
-  it('serves the local dashboard on the loopback with --dashboard and still ends the run', async () => {
-    const { stdout } = await demo('--dashboard');
-    expect(stdout).toMatch(/^dashboard: http:\/\/127\.0\.0\.1:\d+\/$/m);
-    expect(stdout).toContain('summary after 180 s simulated');
+  it('keeps the dashboard up after the session, piped too, until Ctrl-C, and says so', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/demo/main.ts', '--dashboard'], {
+      cwd: root,
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
+    try {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const deadline = Date.now() + 30_000;
+      while (!stdout.includes('Ctrl-C to exit') && Date.now() < deadline && child.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(stdout).toMatch(
+        /^dashboard: http:\/\/127\.0\.0\.1:\d+\/ \(stays up after the session until Ctrl-C\)$/m,
+      );
+      expect(stdout).toContain('summary after 180 s simulated');
+      const url = /dashboard still at (\S+) /.exec(stdout)?.[1] ?? '';
+      // Well after the session ended, the page still answers.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect((await fetch(url)).status).toBe(200);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
   }, 40_000);
+
+  it.each([
+    [['--help'], 0, /^Usage: npm run demo -- \[--dashboard\]/m],
+    [['--dashbaord'], 2, /^demo: unknown option --dashbaord \(did you mean --dashboard\?\)$/m],
+  ])('answers %j with a usage text and exit code %i, never a stack', async (argv, code, message) => {
+    const result = await run(process.execPath, ['--import', 'tsx', 'examples/demo/main.ts', ...argv], {
+      cwd: root,
+      timeout: 30_000,
+    }).then(
+      (r) => ({ code: 0, text: r.stdout + r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, text: e.stdout + e.stderr }),
+    );
+    expect(result.code).toBe(code);
+    expect(result.text).toMatch(message);
+    expect(result.text).not.toMatch(/ERR_PARSE_ARGS|\n\s+at /);
+  });
 
   it('refuses a seed that is not a whole number', async () => {
     await expect(demo('--seed', 'abc')).rejects.toMatchObject({
@@ -144,4 +182,29 @@ describe('npm run demo on a terminal', () => {
     expect(stdout).toContain('summary after 180 s simulated');
     expect(stdout).toMatch(/llm:fallback\s+\S*closed/);
   }, 40_000);
+
+  it.each([
+    [80, 24],
+    [120, 18],
+  ])(
+    'fits a %i×%i terminal: no line wraps and no frame is taller than the screen',
+    async (cols, rows) => {
+      const command = `stty cols ${cols} rows ${rows}; ${process.execPath} --import tsx examples/demo/main.ts --fast`;
+      const { stdout } = await run('script', ['-qefc', command, '/dev/null'], {
+        cwd: root,
+        timeout: 30_000,
+        env: { ...process.env, FORCE_COLOR: '0', TERM: 'xterm' },
+      });
+      // Each redraw moves up over the previous frame (ESC [ n F): n lines, all on screen.
+      const ups = [...stdout.matchAll(new RegExp(String.raw`\u001b\[(\d+)F`, 'g'))].map((m) => Number(m[1]));
+      expect(ups.length).toBeGreaterThan(50);
+      expect(Math.max(...ups)).toBeLessThan(rows);
+      // The terminal's own \r\n; colour and cursor sequences take no columns.
+      const plain = stdout.replace(new RegExp(String.raw`\u001b\[[0-9;?]*[A-Za-z]`, 'g'), '').split(/\r?\n/);
+      const widest = Math.max(...plain.map((line) => [...line].length));
+      expect(widest).toBeLessThan(cols);
+      expect(stdout).toContain('summary after 180 s simulated');
+    },
+    40_000,
+  );
 });

@@ -69,7 +69,7 @@ export const configArb: fc.Arbitrary<RandomConfig> = fc
   .map(({ spread, windowed, ...rest }) => ({
     ...rest,
     ...windowed,
-    maxBackoffMs: rest.minBackoffMs + spread,
+    maxBackoffMs: rest.minBackoffMs === 0 ? 0 : rest.minBackoffMs + spread,
   }));
 
 const permit = fc.nat({ max: 15 });

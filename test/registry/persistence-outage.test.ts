@@ -153,6 +153,7 @@ describe('bounded and always loadable', () => {
         deniedRequests: 0,
         lastDeniedAt: null,
         lastErrorCategory: 'network' as const,
+        lastErrorAt: null,
         probesInFlight: 0,
         probeStartedAt: null,
         window: null,

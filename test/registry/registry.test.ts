@@ -128,6 +128,29 @@ describe('registry', () => {
     expect(events).toEqual(['pause:2:a,b', 'resume:1', 'pause:2:c,d']);
   });
 
+  it('emits recoveryPause after the opened event that caused it, and recoveryResumed after the half-open one', () => {
+    const registry = createRegistry({ ...options, maxOpenCircuits: 2 });
+    const events: string[] = [];
+    registry.on('opened', (e) => events.push(`opened:${e.tool}:${registry.openCircuits().join(',')}`));
+    registry.on('halfOpened', (e) => events.push(`halfOpened:${e.tool}`));
+    registry.on('closed', (e) => events.push(`closed:${e.tool}`));
+    registry.on('recoveryPause', (e) => events.push(`pause:${e.openTools.join(',')}`));
+    registry.on('recoveryResumed', () => events.push('resume'));
+    failTool(registry, 'fetch', 2);
+    vi.advanceTimersByTime(500);
+    failTool(registry, 'web_search', 2);
+    vi.advanceTimersByTime(500);
+    registry.tryAcquire('fetch')?.success();
+    expect(events).toEqual([
+      'opened:fetch:fetch',
+      'opened:web_search:fetch,web_search',
+      'pause:fetch,web_search',
+      'halfOpened:fetch',
+      'resume',
+      'closed:fetch',
+    ]);
+  });
+
   it('reset forgets a tool and ignores results of calls admitted before', () => {
     const registry = createRegistry(options);
     const inFlight = registry.tryAcquire('a');

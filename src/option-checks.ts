@@ -22,7 +22,7 @@ const FOREIGN_NAMES: Readonly<Record<string, string>> = {
   allowWarmUp: 'tripstate counts no rate before minimumCalls outcomes are in the window',
 };
 
-/** What another library's option `name` is called here, when `known` does not hold it. @internal */
+/** What another library's option `name` is called here, when tripstate has no option of that name. @internal */
 export function foreignOptionHint(name: string): string | undefined {
   if (!Object.prototype.hasOwnProperty.call(FOREIGN_NAMES, name)) return undefined;
   return FOREIGN_NAMES[name];

@@ -3,6 +3,7 @@
  * circuit is open is left out (the model does not waste a step choosing it) until its probe
  * is due, then offered again so that the probe can happen.
  */
+import { hasProbeSlot } from '../../machines/breaker.logic.js';
 import type { Registry } from '../registry.js';
 
 /** The part of a `Registry` that `activeToolsFor` reads (it never admits or counts anything). */
@@ -27,10 +28,11 @@ function namesOf<NAME extends string>(tools: ToolNames<NAME>): readonly NAME[] {
 
 /** Would the tool's circuit admit a call now? Read from its diagnostics, never by acquiring. */
 function admitsNow(registry: ActiveToolsRegistry, key: string): boolean {
-  const { state, remainingBackoffMs, probesInFlight } = registry.diagnostics(key);
+  const { state, remainingBackoffMs } = registry.diagnostics(key);
   if (state === 'closed') return true;
   if (state === 'open') return remainingBackoffMs === 0;
-  if (state === 'halfOpen') return probesInFlight < registry.breaker(key).config.halfOpenProbes;
+  // The chart's own rule: with a window, results already in keep their slots too.
+  if (state === 'halfOpen') return hasProbeSlot(registry.breaker(key).getSnapshot().context);
   return false; // isolated
 }
 

@@ -112,8 +112,10 @@ describe('bounded and always loadable', () => {
   it('keeps the isolated and open tools within maxBytes with a warning, and loads what it wrote', async () => {
     const path = join(scratch(), 'breakers.journal');
     const maxBytes = 64 * 1024;
+    const maxToolNameLength = 4_096; // names longer than the default 1,024, allowed on purpose
     const registry = createRegistry({
       defaults,
+      maxToolNameLength,
       store: createFileStore(path, { maxBytes }),
     });
     const warnings: string[] = [];
@@ -128,7 +130,7 @@ describe('bounded and always loadable', () => {
     expect(warnings.some((w) => /maxBytes/.test(w) && /isolated, open, half-open, failing/.test(w))).toBe(
       true,
     );
-    const again = createRegistry({ defaults, store: createFileStore(path, { maxBytes }) });
+    const again = createRegistry({ defaults, maxToolNameLength, store: createFileStore(path, { maxBytes }) });
     expect(again.state('kill-switch')).toBe('isolated');
     expect(again.openCircuits().length).toBeGreaterThan(20);
     again.stop();

@@ -71,5 +71,6 @@ export function reportFailure(
   } catch {
     category = undefined;
   }
-  permit.failure(category ?? error);
+  // A thrown string is a value to classify, not a category name (which `failure` would demand).
+  permit.failure(category ?? (typeof error === 'string' ? new Error(error) : error));
 }

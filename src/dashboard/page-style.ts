@@ -20,6 +20,7 @@ h2 { margin: 0 0 8px; font-size: 13px; text-transform: uppercase; letter-spacing
 .chip b { font-variant-numeric: tabular-nums; }
 .chip.open b { color: #f87171; } .chip.halfOpen b { color: #fbbf24; }
 .chip.isolated b { color: #a78bfa; } .chip.closed b { color: #4ade80; }
+.clock { font-size: 13px; color: #cbd5e1; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .status { font-size: 12px; padding: 2px 10px; border-radius: 999px; white-space: nowrap; }
 .status.live { background: #14532d; color: #bbf7d0; } .status.live::before { content: "● "; }
 .status.connecting, .status.reconnecting { background: #78350f; color: #fde68a; }

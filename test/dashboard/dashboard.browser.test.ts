@@ -77,6 +77,37 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/3-closed.png` });
   });
 
+  it("shows times on the registry's clock: the event log, the last error and the header", async () => {
+    const { served, page } = await open();
+    served.clock.increment(42_000);
+    fail(served.registry, 'web.search');
+    await page.waitForSelector(row('web.search', 'open'));
+    // A clock that started at 0 (a simulated session) reads as seconds, as the demo prints them.
+    await expect.poll(() => page.locator('#log li time').allTextContents()).toEqual(['42.0s']);
+    expect(
+      await page
+        .locator(`${row('web.search', 'open')} td`)
+        .nth(7)
+        .getAttribute('title'),
+    ).toBe('latest failure: network at 42.0s');
+    await expect.poll(() => page.locator('#clock').textContent()).toMatch(/^4[23]\.\ds$/);
+  });
+
+  it('holds a countdown while a simulated clock stands still, and never counts it back up', async () => {
+    const { served, page } = await open();
+    fail(served.registry, 'web.search');
+    const countdown = page.locator(`${row('web.search', 'open')} .countdown`);
+    await countdown.waitFor();
+    const seen: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      seen.push(Number.parseFloat((await countdown.textContent()) ?? 'NaN'));
+      await page.waitForTimeout(250);
+    }
+    // Every value at most the one before it; and since the clock stays at 0, it stops well before "due".
+    expect(seen.every((s, i) => i === 0 || s <= (seen[i - 1] ?? 0))).toBe(true);
+    expect(seen.at(-1)).toBeGreaterThanOrEqual(2.5);
+  });
+
   it('shows hostile tool names as text and never runs them', async () => {
     const { served, page } = await open({ controls: true });
     for (const name of HOSTILE_NAMES) fail(served.registry, name);
@@ -181,6 +212,7 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
   it('renders a realistic registry (the README screenshot)', async () => {
     const { served, page } = await open({ controls: true });
     const { registry, clock } = served;
+    clock.set(new Date(2026, 4, 12, 14, 3, 7).getTime()); // a registry on the wall clock shows times of day
     const healthy = [
       'web.search',
       'fs.read_file',

@@ -243,7 +243,7 @@ function render() {
   renderLog();
 }
 function tick() {
-  if (server.now !== null) $('clock').textContent = clock(serverNow());
+  if (server.now !== null) $('clock').textContent = clock(server.now);
   for (const node of document.querySelectorAll('[data-countdown]')) {
     const entry = tools.get(node.dataset.countdown);
     if (entry) node.textContent = probeText(entry);

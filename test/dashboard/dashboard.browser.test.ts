@@ -90,7 +90,7 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
         .nth(7)
         .getAttribute('title'),
     ).toBe('latest failure: network at 42.0s');
-    await expect.poll(() => page.locator('#clock').textContent()).toMatch(/^4[23]\.\ds$/);
+    await expect.poll(() => page.locator('#clock').textContent()).toBe('42.0s');
   });
 
   it('holds a countdown while a simulated clock stands still, and never counts it back up', async () => {

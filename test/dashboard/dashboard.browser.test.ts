@@ -108,6 +108,28 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
     expect(seen.at(-1)).toBeGreaterThanOrEqual(2.5);
   });
 
+  it('names its columns in words and shows backoffs in seconds', async () => {
+    const { served, page } = await open({ controls: true });
+    fail(served.registry, 'web.search');
+    await page.waitForSelector(row('web.search', 'open'));
+    expect(await page.locator('thead th').allTextContents()).toEqual([
+      'tool',
+      'state',
+      'chart',
+      'streak',
+      'opens',
+      'probes',
+      'denied',
+      'last error',
+      'next probe',
+      'controls',
+    ]);
+    const counter = (name: string) =>
+      page.locator('#detail-counters div', { has: page.locator(`dt:text-is("${name}")`) }).locator('dd');
+    expect(await counter('currentBackoffMs').textContent()).toBe('5.0 s');
+    expect(await counter('remainingBackoffMs').textContent()).toMatch(/^\d\.\d s$/);
+  });
+
   it('shows hostile tool names as text and never runs them', async () => {
     const { served, page } = await open({ controls: true });
     for (const name of HOSTILE_NAMES) fail(served.registry, name);

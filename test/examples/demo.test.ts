@@ -73,6 +73,12 @@ describe('npm run demo (non-TTY)', () => {
     ]);
   });
 
+  it('names its columns without look-alikes (failed calls, the failure streak)', () => {
+    expect(output.stdout).toMatch(
+      /^tool\s+state\s+calls\s+ok\s+failed\s+denied\s+opens\s+streak\s+backoff\s+longest\s+last error$/m,
+    );
+  });
+
   it('never trips the tool the model calls with invalid arguments', () => {
     expect(rows.get('file_write')).toMatchObject({
       state: 'closed',

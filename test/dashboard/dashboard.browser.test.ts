@@ -213,6 +213,7 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
         const right = (el: Element | null) => (el === null ? -1 : el.getBoundingClientRect().right);
         const tools = document.querySelector('section.tools');
         return {
+          chart: document.querySelector('#chart svg')?.getBoundingClientRect().width ?? -1,
           tableOverflow: tools === null ? -1 : tools.scrollWidth - tools.clientWidth,
           page: document.documentElement.scrollWidth,
           window: window.innerWidth,
@@ -220,7 +221,11 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
           probe: right(probe),
         };
       });
+      await page.screenshot({ path: `${ARTIFACTS}/width-${width}.png`, fullPage: true });
       expect(layout.page).toBeLessThanOrEqual(layout.window);
+      // The statechart under the table is not blown up to the window's width.
+      expect(layout.chart).toBeGreaterThan(300);
+      expect(layout.chart).toBeLessThanOrEqual(640);
       if (width >= 1280) {
         // The whole row, its next-probe countdown and its controls, is on screen: no scrollbar under the table.
         expect(layout.tableOverflow).toBe(0);

@@ -13,8 +13,8 @@ export interface SnapshotMessage {
 
 /**
  * What the page receives at most once per interval: changed rows, removed tools, new log lines;
- * and at least once per poll, so the page follows the registry's clock (its countdowns run at
- * that clock's pace: a simulated clock that stands still holds them).
+ * and at least once per poll, so the page follows the registry's clock (its countdowns are set
+ * again from each message's `now`).
  */
 export interface UpdateMessage {
   /** The registry's clock (`registry.now()`, milliseconds) when the message was sent. */

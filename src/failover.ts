@@ -81,15 +81,18 @@ export function isNoProviderAvailableError(error: unknown): error is NoProviderA
  * `options.signal` aborts no further provider is tried: it throws what the aborted call threw
  * (or the abort reason, when the signal aborted between two providers).
  *
+ * `call` gets the provider's name typed as one of `providers` (so `models[provider]` indexes a
+ * record keyed by them under `noUncheckedIndexedAccess`) and the call's signal, always present.
+ *
  * @example
  * const text = await firstAvailable(registry, ['llm:openai', 'llm:anthropic'], (provider, signal) =>
  *   complete(models[provider], prompt, { signal }),
  * );
  */
-export async function firstAvailable<T>(
+export async function firstAvailable<T, P extends string = string>(
   registry: FailoverRegistry,
-  providers: readonly string[],
-  call: (provider: string, signal: AbortSignal | undefined) => T | PromiseLike<T>,
+  providers: readonly P[],
+  call: (provider: P, signal: AbortSignal) => T | PromiseLike<T>,
   options: FailoverOptions = {},
 ): Promise<Awaited<T>> {
   const { signal } = options;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { NoProviderAvailableError, firstAvailable, isNoProviderAvailableError } from '../src/failover.js';
 import { createRegistry } from '../src/index.js';
@@ -23,6 +23,20 @@ describe('firstAvailable', () => {
     });
     expect(value).toBe('answer from secondary');
     expect(tried).toEqual(['primary', 'secondary']);
+  });
+
+  it('gives the call its provider as one of the names passed and a signal that is always there', async () => {
+    const { registry } = setup();
+    const models = { 'llm:openai': 'gpt', 'llm:anthropic': 'claude' } as const;
+    const complete = (model: string, options: { signal: AbortSignal }): string =>
+      `${model} ${options.signal.aborted ? 'aborted' : 'live'}`;
+    // Type-checked by `npm run typecheck`: under strict, models[provider] and { signal } compile as they are.
+    const reply = await firstAvailable(registry, ['llm:openai', 'llm:anthropic'], (provider, signal) => {
+      expectTypeOf(provider).toEqualTypeOf<'llm:openai' | 'llm:anthropic'>();
+      expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
+      return complete(models[provider], { signal });
+    });
+    expect(reply).toBe('gpt live');
   });
 
   it('records each outcome in the registry', async () => {

@@ -5,12 +5,20 @@ import { rowChanged, toRow, type ToolRow } from './rows.js';
 
 /** What a new page receives first over the event stream. */
 export interface SnapshotMessage {
+  /** The registry's clock (`registry.now()`, milliseconds) when the message was sent. */
+  readonly now: number;
   readonly rows: readonly ToolRow[];
   readonly log: readonly LogEntry[];
 }
 
-/** What the page receives at most once per interval: changed rows, removed tools, new log lines. */
+/**
+ * What the page receives at most once per interval: changed rows, removed tools, new log lines;
+ * and at least once per poll, so the page follows the registry's clock (its countdowns are set
+ * again from each message's `now`).
+ */
 export interface UpdateMessage {
+  /** The registry's clock (`registry.now()`, milliseconds) when the message was sent. */
+  readonly now: number;
   readonly rows: readonly ToolRow[];
   readonly removed: readonly string[];
   readonly log: readonly LogEntry[];
@@ -41,13 +49,16 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 interface Sent {
   readonly row: ToolRow;
+  /** The registry's clock when the row was read. */
   readonly at: number;
 }
 
 /**
  * Follows a registry and streams it to pages as server-sent events. Events only mark tools dirty;
  * one update per `intervalMs` at most carries every change, so a storm of 1,000 openings costs
- * the pages one message.
+ * the pages one message. Times are the registry's (`registry.now()`), as in its events and
+ * diagnostics, so the page shows the clock its breakers run on; only the pacing of the
+ * messages is in real time.
  */
 export class DashboardFeed {
   readonly #registry: Registry;
@@ -82,11 +93,11 @@ export class DashboardFeed {
   /** Starts streaming to a response whose event-stream headers are written. */
   attach(res: ServerResponse): void {
     this.#flush(true);
-    const now = Date.now();
+    const now = this.#registry.now();
     const rows = [...this.#sent.values()].map(({ row, at }) => countedDown(row, now - at));
     this.#clients.add(res);
     res.on('close', () => this.#detach(res));
-    this.#write(res, 'snapshot', { rows, log: this.#history } satisfies SnapshotMessage);
+    this.#write(res, 'snapshot', { now, rows, log: this.#history } satisfies SnapshotMessage);
     this.#poll ??= setInterval(() => this.#tick(), this.#timing.pollMs).unref();
   }
 
@@ -106,7 +117,7 @@ export class DashboardFeed {
   }
 
   #record(event: RegistryEventMap[(typeof WATCHED)[number]]): void {
-    const entry = describeEvent(event, Date.now());
+    const entry = describeEvent(event, this.#registry.now());
     if (this.#pendingLog.length < LOG_PER_UPDATE) this.#pendingLog.push(entry);
     else this.#droppedLog++;
     if ('tool' in event) {
@@ -138,15 +149,21 @@ export class DashboardFeed {
     const { rows, removed } = full ? this.#readAll() : this.#readDirty();
     this.#dirty.clear();
     this.#evicted.clear();
-    if (rows.length === 0 && removed.length === 0 && log.length === 0) return;
-    const message: UpdateMessage = { rows, removed, log };
+    // A full read (once per poll) is sent even when nothing changed: it carries the clock.
+    if (!full && rows.length === 0 && removed.length === 0 && log.length === 0) return;
+    const message: UpdateMessage = { now: this.#registry.now(), rows, removed, log };
     for (const res of this.#clients) this.#write(res, 'update', message);
   }
 
   #takeLog(): LogEntry[] {
     const log = this.#pendingLog;
     if (this.#droppedLog > 0) {
-      log.push({ at: Date.now(), type: 'dropped', tool: null, detail: `${this.#droppedLog} more events` });
+      log.push({
+        at: this.#registry.now(),
+        type: 'dropped',
+        tool: null,
+        detail: `${this.#droppedLog} more events`,
+      });
     }
     this.#pendingLog = [];
     this.#droppedLog = 0;
@@ -185,7 +202,7 @@ export class DashboardFeed {
   }
 
   #offer(row: ToolRow, rows: ToolRow[]): void {
-    const now = Date.now();
+    const now = this.#registry.now();
     const sent = this.#sent.get(row.tool);
     if (!rowChanged(sent?.row, row, sent === undefined ? 0 : now - sent.at)) return;
     this.#sent.set(row.tool, { row, at: now });

@@ -2,7 +2,7 @@ import type { RegistryEventMap } from '../registry.js';
 
 /** One line of the page's event log. */
 export interface LogEntry {
-  /** Wall-clock epoch milliseconds at which the server saw the event. */
+  /** Milliseconds on the registry's clock (`registry.now()`) at which the server saw the event. */
   readonly at: number;
   /** The registry event (`opened`, `closed`, ...), or `dropped` for a summary of skipped lines. */
   readonly type: string;

@@ -2,7 +2,8 @@
  * The page's script: follows `/events` (a `snapshot`, then `update`s), keeps every tool's row,
  * and renders the table (open circuits first, at most `LIMIT` rows, filtered), the selected
  * tool's chart and counters, the countdowns and the log. Tool names are only ever set with
- * `textContent` or `setAttribute`, never parsed as HTML.
+ * `textContent` or `setAttribute`, never parsed as HTML. Times and countdowns follow the
+ * registry's clock (./page-clock.ts); a countdown never goes back up within one open period.
  */
 export const PAGE_SCRIPT = String.raw`
 const LIMIT = 200;
@@ -24,16 +25,21 @@ function el(tag, className, text) {
   if (text !== undefined) node.textContent = String(text);
   return node;
 }
-function put(row) {
-  const deadline = row.remainingBackoffMs === null ? null : performance.now() + row.remainingBackoffMs;
-  tools.set(row.tool, { row, deadline });
+function put(row, now) {
+  const previous = tools.get(row.tool);
+  const deadline = row.remainingBackoffMs === null ? null : now + row.remainingBackoffMs;
+  const samePeriod = previous !== undefined && previous.row.state === 'open' && row.state === 'open' &&
+    previous.row.openCount === row.openCount;
+  tools.set(row.tool, { row, deadline, floor: samePeriod ? previous.floor : Infinity });
 }
 function addLog(entries) {
   for (const entry of entries) log.push(entry);
   if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
 }
 function remaining(entry) {
-  return entry.deadline === null ? null : Math.max(0, entry.deadline - performance.now());
+  if (entry.deadline === null) return null;
+  entry.floor = Math.max(0, Math.min(entry.floor, entry.deadline - serverNow()));
+  return entry.floor;
 }
 function formatMs(ms) {
   if (ms <= 0) return 'due';
@@ -47,10 +53,6 @@ function probeText(entry) {
   if (row.state === 'halfOpen') return row.probesInFlight > 0 ? 'probing' : 'awaiting probe';
   if (row.state === 'isolated') return 'until released';
   return '—';
-}
-function clock(at) {
-  const d = new Date(at);
-  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 function schedule() {
   if (renderQueued) return;
@@ -241,6 +243,7 @@ function render() {
   renderLog();
 }
 function tick() {
+  if (server.now !== null) $('clock').textContent = clock(server.now);
   for (const node of document.querySelectorAll('[data-countdown]')) {
     const entry = tools.get(node.dataset.countdown);
     if (entry) node.textContent = probeText(entry);
@@ -271,15 +274,17 @@ function connect() {
   source.addEventListener('error', () => { status.className = 'status reconnecting'; status.textContent = 'reconnecting…'; });
   source.addEventListener('snapshot', (event) => {
     const data = JSON.parse(event.data);
+    syncClock(data.now);
     tools.clear();
     log.length = 0;
-    data.rows.forEach(put);
+    for (const row of data.rows) put(row, data.now);
     addLog(data.log);
     schedule();
   });
   source.addEventListener('update', (event) => {
     const data = JSON.parse(event.data);
-    data.rows.forEach(put);
+    syncClock(data.now);
+    for (const row of data.rows) put(row, data.now);
     for (const tool of data.removed) tools.delete(tool);
     addLog(data.log);
     schedule();

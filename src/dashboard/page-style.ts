@@ -20,6 +20,7 @@ h2 { margin: 0 0 8px; font-size: 13px; text-transform: uppercase; letter-spacing
 .chip b { font-variant-numeric: tabular-nums; }
 .chip.open b { color: #f87171; } .chip.halfOpen b { color: #fbbf24; }
 .chip.isolated b { color: #a78bfa; } .chip.closed b { color: #4ade80; }
+.clock { font-size: 13px; color: #cbd5e1; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .status { font-size: 12px; padding: 2px 10px; border-radius: 999px; white-space: nowrap; }
 .status.live { background: #14532d; color: #bbf7d0; } .status.live::before { content: "● "; }
 .status.connecting, .status.reconnecting { background: #78350f; color: #fde68a; }
@@ -88,5 +89,12 @@ ol#log .what b { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; fo
 .spark[data-series="failures"] polyline, .spark[data-series="failureRate"] polyline { stroke: var(--open); }
 .spark[data-series="rejections"] polyline { stroke: var(--isolated); }
 #toast { position: fixed; bottom: 16px; right: 16px; background: #7f1d1d; color: #fff; padding: 8px 12px; border-radius: 8px; }
-@media (max-width: 1500px) { main { grid-template-columns: 1fr; } }
+/* Below 1500 px the table takes the whole width; the detail panel and the log go under it, side
+   by side down to 1000 px, the chart no wider than it reads well. */
+@media (max-width: 1500px) {
+  main { grid-template-columns: 1fr; }
+  aside { grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); align-items: start; }
+  #chart svg { max-width: 640px; margin: 0 auto; }
+}
+@media (max-width: 1000px) { aside { grid-template-columns: 1fr; } }
 `;

@@ -1,4 +1,5 @@
 import { PAGE_CHART_SCRIPT } from './page-chart.js';
+import { PAGE_CLOCK_SCRIPT } from './page-clock.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
 import type { Chart } from './chart.js';
@@ -37,6 +38,7 @@ export function renderPage(config: PageConfig): string {
 <header>
   <h1><span class="logo" aria-hidden="true"></span> tripstate <span class="sub">circuit breakers</span></h1>
   <div id="summary" aria-live="polite"></div>
+  <time id="clock" class="clock" title="the registry's clock"></time>
   <div id="status" class="status connecting">connecting…</div>
 </header>
 <main>
@@ -75,6 +77,7 @@ export function renderPage(config: PageConfig): string {
 <script nonce="${nonce}">
 const CONFIG = ${scriptJson({ controls: config.controls, chart: config.chart })};
 ${PAGE_CHART_SCRIPT}
+${PAGE_CLOCK_SCRIPT}
 ${PAGE_SCRIPT}
 </script>
 </body>

@@ -63,12 +63,12 @@ const COMPARED = [
   'currentBackoffMs',
 ] as const satisfies readonly (keyof ToolRow)[];
 
-/** Countdown drift (ms) past which a row is sent again: a simulated clock jumps, a real one does not. */
+/** Countdown drift (ms, registry clock) past which a row is sent again. */
 const MAX_DRIFT_MS = 500;
 
 /**
- * True when the page's copy of a row, sent `elapsedMs` ago and counted down since in real time,
- * no longer matches `next`.
+ * True when the page's copy of a row, sent `elapsedMs` ago on the registry's clock and counted
+ * down since on that clock, no longer matches `next`.
  */
 export function rowChanged(sent: ToolRow | undefined, next: ToolRow, elapsedMs: number): boolean {
   if (sent === undefined) return true;

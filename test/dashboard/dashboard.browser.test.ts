@@ -77,6 +77,59 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/3-closed.png` });
   });
 
+  it("shows times on the registry's clock: the event log, the last error and the header", async () => {
+    const { served, page } = await open();
+    served.clock.increment(42_000);
+    fail(served.registry, 'web.search');
+    await page.waitForSelector(row('web.search', 'open'));
+    // A clock that started at 0 (a simulated session) reads as seconds, as the demo prints them.
+    await expect.poll(() => page.locator('#log li time').allTextContents()).toEqual(['42.0s']);
+    expect(
+      await page
+        .locator(`${row('web.search', 'open')} td`)
+        .nth(7)
+        .getAttribute('title'),
+    ).toBe('latest failure: network at 42.0s');
+    await expect.poll(() => page.locator('#clock').textContent()).toBe('42.0s');
+  });
+
+  it('holds a countdown while a simulated clock stands still, and never counts it back up', async () => {
+    const { served, page } = await open();
+    fail(served.registry, 'web.search');
+    const countdown = page.locator(`${row('web.search', 'open')} .countdown`);
+    await countdown.waitFor();
+    const seen: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      seen.push(Number.parseFloat((await countdown.textContent()) ?? 'NaN'));
+      await page.waitForTimeout(250);
+    }
+    // Every value at most the one before it; and since the clock stays at 0, it stops well before "due".
+    expect(seen.every((s, i) => i === 0 || s <= (seen[i - 1] ?? 0))).toBe(true);
+    expect(seen.at(-1)).toBeGreaterThanOrEqual(2.5);
+  });
+
+  it('names its columns in words and shows backoffs in seconds', async () => {
+    const { served, page } = await open({ controls: true });
+    fail(served.registry, 'web.search');
+    await page.waitForSelector(row('web.search', 'open'));
+    expect(await page.locator('thead th').allTextContents()).toEqual([
+      'tool',
+      'state',
+      'chart',
+      'streak',
+      'opens',
+      'probes',
+      'denied',
+      'last error',
+      'next probe',
+      'controls',
+    ]);
+    const counter = (name: string) =>
+      page.locator('#detail-counters div', { has: page.locator(`dt:text-is("${name}")`) }).locator('dd');
+    expect(await counter('currentBackoffMs').textContent()).toBe('5.0 s');
+    expect(await counter('remainingBackoffMs').textContent()).toMatch(/^\d\.\d s$/);
+  });
+
   it('shows hostile tool names as text and never runs them', async () => {
     const { served, page } = await open({ controls: true });
     for (const name of HOSTILE_NAMES) fail(served.registry, name);
@@ -160,6 +213,7 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
         const right = (el: Element | null) => (el === null ? -1 : el.getBoundingClientRect().right);
         const tools = document.querySelector('section.tools');
         return {
+          chart: document.querySelector('#chart svg')?.getBoundingClientRect().width ?? -1,
           tableOverflow: tools === null ? -1 : tools.scrollWidth - tools.clientWidth,
           page: document.documentElement.scrollWidth,
           window: window.innerWidth,
@@ -167,7 +221,11 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
           probe: right(probe),
         };
       });
+      await page.screenshot({ path: `${ARTIFACTS}/width-${width}.png`, fullPage: true });
       expect(layout.page).toBeLessThanOrEqual(layout.window);
+      // The statechart under the table is not blown up to the window's width.
+      expect(layout.chart).toBeGreaterThan(300);
+      expect(layout.chart).toBeLessThanOrEqual(640);
       if (width >= 1280) {
         // The whole row, its next-probe countdown and its controls, is on screen: no scrollbar under the table.
         expect(layout.tableOverflow).toBe(0);
@@ -181,6 +239,7 @@ describe.runIf(runs)('the dashboard in Chromium', () => {
   it('renders a realistic registry (the README screenshot)', async () => {
     const { served, page } = await open({ controls: true });
     const { registry, clock } = served;
+    clock.set(new Date(2026, 4, 12, 14, 3, 7).getTime()); // a registry on the wall clock shows times of day
     const healthy = [
       'web.search',
       'fs.read_file',

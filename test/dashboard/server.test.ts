@@ -109,14 +109,54 @@ describe('serveDashboard over HTTP', () => {
     });
   });
 
-  it('resends a countdown that a simulated clock moved away from real time', async () => {
+  it("carries the registry's clock at least once a second, so a countdown follows a simulated clock", async () => {
     const { dashboard, registry, clock } = await started();
     const client = stream(dashboard.url);
     await client.next((e) => e.event === 'snapshot');
     fail(registry, 'web.search');
-    await client.next(updateWith('web.search', 'open'));
+    const opened = await client.next(updateWith('web.search', 'open'));
+    expect(opened.data).toMatchObject({ now: 0, rows: [{ remainingBackoffMs: 5_000 }] });
     clock.increment(2_000);
-    await client.next((e) => e.event === 'update' && e.data.rows.some((r) => r.remainingBackoffMs === 3_000));
+    const moved = await client.next((e) => e.event === 'update' && e.data.now === 2_000, 2_500);
+    // The page counts down from the deadline it was sent (0 + 5,000) on the clock it is sent.
+    expect(5_000 - moved.data.now).toBe(registry.diagnostics('web.search').remainingBackoffMs);
+    // A page that connects now gets the row counted down on the registry's clock.
+    const late = stream(dashboard.url);
+    const snapshot = await late.next((e) => e.event === 'snapshot');
+    expect(snapshot.data).toMatchObject({
+      now: 2_000,
+      rows: [{ tool: 'web.search', remainingBackoffMs: 3_000 }],
+    });
+  });
+
+  it('does not resend an open row while a simulated clock stands still (the countdown never jumps back)', async () => {
+    const { dashboard, registry } = await started();
+    const client = stream(dashboard.url);
+    await client.next((e) => e.event === 'snapshot');
+    fail(registry, 'web.search');
+    await client.next(updateWith('web.search', 'open'));
+    const before = client.events.length;
+    // Two polls of every tool, a second apart, with the clock at 0 all along.
+    await client.next((e) => client.events.indexOf(e) >= before + 1, 2_500);
+    await client.next((e) => client.events.indexOf(e) >= before + 2, 2_500);
+    const later = client.events.slice(before);
+    expect(later.every((e) => e.event === 'update' && e.data.now === 0)).toBe(true);
+    expect(later.flatMap((e) => e.data.rows)).toEqual([]);
+  });
+
+  it("stamps the event log with the registry's clock, not wall time", async () => {
+    const { dashboard, registry, clock } = await started();
+    const client = stream(dashboard.url);
+    await client.next((e) => e.event === 'snapshot');
+    clock.increment(42_000);
+    fail(registry, 'web.search');
+    const opened = await client.next(updateWith('web.search', 'open'));
+    expect(opened.data.log).toEqual([
+      expect.objectContaining({ at: 42_000, type: 'opened', tool: 'web.search' }),
+    ]);
+    const late = stream(dashboard.url);
+    const snapshot = await late.next((e) => e.event === 'snapshot');
+    expect(snapshot.data.log).toEqual([expect.objectContaining({ at: 42_000, type: 'opened' })]);
   });
 
   it('coalesces 1,000 openings into a few updates', async () => {
@@ -129,7 +169,9 @@ describe('serveDashboard over HTTP', () => {
       if (e.event === 'update') for (const r of e.data.rows) if (r.state === 'open') open.add(r.tool);
       return open.size === 1_000;
     });
-    expect(client.events.filter((e) => e.event === 'update').length).toBeLessThanOrEqual(3);
+    // Updates that carry changes (the once-a-second clock updates aside).
+    const carrying = client.events.filter((e) => e.event === 'update' && e.data.rows.length > 0);
+    expect(carrying.length).toBeLessThanOrEqual(3);
   });
 
   it('refuses controls with 403 when they are off, and changes nothing', async () => {

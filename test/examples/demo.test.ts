@@ -1,7 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SnapshotMessage } from '../../src/dashboard/feed.js';
+import { SseClient } from '../dashboard/sse.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -71,6 +73,12 @@ describe('npm run demo (non-TTY)', () => {
     ]);
   });
 
+  it('names its columns without look-alikes (failed calls, the failure streak)', () => {
+    expect(output.stdout).toMatch(
+      /^tool\s+state\s+calls\s+ok\s+failed\s+denied\s+opens\s+streak\s+backoff\s+longest\s+last error$/m,
+    );
+  });
+
   it('never trips the tool the model calls with invalid arguments', () => {
     expect(rows.get('file_write')).toMatchObject({
       state: 'closed',
@@ -116,34 +124,6 @@ describe('npm run demo (non-TTY)', () => {
     expect(table(again.stdout)).toBe(table(output.stdout));
   }, 40_000);
 
-  it('keeps the dashboard up after the session, piped too, until Ctrl-C, and says so', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/demo/main.ts', '--dashboard'], {
-      cwd: root,
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    try {
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      const deadline = Date.now() + 30_000;
-      while (!stdout.includes('Ctrl-C to exit') && Date.now() < deadline && child.exitCode === null) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(stdout).toMatch(
-        /^dashboard: http:\/\/127\.0\.0\.1:\d+\/ \(stays up after the session until Ctrl-C\)$/m,
-      );
-      expect(stdout).toContain('summary after 180 s simulated');
-      const url = /dashboard still at (\S+) /.exec(stdout)?.[1] ?? '';
-      // Well after the session ended, the page still answers.
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      expect((await fetch(url)).status).toBe(200);
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      child.kill('SIGINT');
-      expect(await exited).toBe(0);
-    } finally {
-      child.kill('SIGKILL');
-    }
-  }, 40_000);
-
   it.each([
     [['--help'], 0, /^Usage: npm run demo -- \[--dashboard\]/m],
     [['--dashbaord'], 2, /^demo: unknown option --dashbaord \(did you mean --dashboard\?\)$/m],
@@ -165,6 +145,90 @@ describe('npm run demo (non-TTY)', () => {
       code: 2,
       stderr: expect.stringContaining('--seed must be a whole number, got "abc"'),
     });
+  });
+});
+
+describe('npm run demo -- --dashboard (piped)', () => {
+  let child: ChildProcessWithoutNullStreams;
+  let stdout = '';
+  let url = '';
+  beforeAll(async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', 'examples/demo/main.ts', '--dashboard'], {
+      cwd: root,
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const deadline = Date.now() + 30_000;
+    while (!stdout.includes('Ctrl-C to exit') && Date.now() < deadline && child.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    url = /dashboard still at (\S+) /.exec(stdout)?.[1] ?? '';
+  }, 40_000);
+  afterAll(() => {
+    child.kill('SIGKILL');
+  });
+
+  /** The dashboard's first message to a page that connects now. */
+  async function snapshot(): Promise<SnapshotMessage> {
+    const client = new SseClient(new URL('events', url).href);
+    try {
+      const first = await client.next((e) => e.event === 'snapshot');
+      return first.data;
+    } finally {
+      client.close();
+    }
+  }
+
+  it('keeps the dashboard up after the session until Ctrl-C, and says so', async () => {
+    expect(stdout).toMatch(
+      /^dashboard: http:\/\/127\.0\.0\.1:\d+\/ \(stays up after the session until Ctrl-C\)$/m,
+    );
+    expect(stdout).toContain('summary after 180 s simulated');
+    expect(stdout).toMatch(
+      /^dashboard still at http:\S+ \(simulated time runs on in real time\); Ctrl-C to exit$/m,
+    );
+    // Well after the session ended, the page still answers.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await fetch(url)).status).toBe(200);
+  });
+
+  it('logs each event at the simulated time the terminal printed it at', async () => {
+    const { log } = await snapshot();
+    const transitions = log.filter((e) => ['opened', 'halfOpened', 'closed'].includes(e.type));
+    expect(transitions.length).toBeGreaterThan(5);
+    const terminal: Record<string, string> = { opened: 'opened', halfOpened: 'half-open', closed: 'closed' };
+    for (const e of transitions) {
+      // The terminal's line: [  12.3s] web_fetch     opened (...); the page shows the same 12.3s.
+      const line = `[${(e.at / 1000).toFixed(1).padStart(6)}s] ${(e.tool ?? '').padEnd(13)} ${terminal[e.type]}`;
+      expect(stdout, `${e.type} of ${e.tool} at ${e.at}`).toContain(line);
+    }
+  });
+
+  it('runs simulated time on at real speed after the session: countdowns go on, never back', async () => {
+    const first = await snapshot();
+    const start = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const second = await snapshot();
+    const real = performance.now() - start;
+    expect(first.now).toBeGreaterThanOrEqual(180_000);
+    expect(second.now - first.now).toBeGreaterThan(real * 0.5);
+    expect(second.now - first.now).toBeLessThan(real * 1.5 + 500);
+    // An open circuit's deadline on that clock stays where it was: its countdown only goes down.
+    const deadlines = (m: SnapshotMessage) =>
+      new Map(
+        m.rows
+          .filter((r) => r.state === 'open' && r.remainingBackoffMs !== null)
+          .map((r) => [`${r.tool}#${r.openCount}`, m.now + (r.remainingBackoffMs ?? 0)]),
+      );
+    const before = deadlines(first);
+    expect(before.size).toBeGreaterThan(0);
+    for (const [key, at] of deadlines(second)) if (before.has(key)) expect(at).toBe(before.get(key));
+  });
+
+  it('exits 0 on Ctrl-C', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { enqueueActions } from 'xstate';
 import {
+  countsAsFailure,
   nextBackoff,
   openDuration,
   rateReached,
@@ -30,6 +31,14 @@ export const breakerActions = {
       ? withFailureRecorded(context, event.category, event.at, event.count ?? 1)
       : context,
   ),
+  /** The failures a success carries (`failedBefore`), recorded as their own `call.failed` would be. */
+  recordFailuresBefore: breakerSetup.assign(({ context, event }) => {
+    if (event.type !== 'call.succeeded' || event.failedBefore === undefined) return context;
+    const { category, at, count } = event.failedBefore;
+    return countsAsFailure(context.config, category)
+      ? withFailureRecorded(context, category, at, count)
+      : context;
+  }),
   clearFailures: breakerSetup.assign(({ context }) => withFailuresCleared(context)),
   recordOutcome: breakerSetup.assign({
     window: ({ context, event }) => {

@@ -24,7 +24,9 @@ export const breakerGuards = {
     countsAsFailure(context.config, event.category) &&
     reachesThreshold(context, event.count ?? 1),
   hasFailuresToClear: ({ context, event }: BreakerArgs) =>
-    event.type === 'call.succeeded' && isCurrent(context, event.generation) && context.failureCount > 0,
+    event.type === 'call.succeeded' &&
+    isCurrent(context, event.generation) &&
+    (context.failureCount > 0 || event.failedBefore !== undefined),
   isRateReached: ({ context, event }: BreakerArgs) => {
     const outcome = currentOutcome(context, event);
     if (outcome === null || (event.type === 'call.failed' && event.inWindow === true)) return false;

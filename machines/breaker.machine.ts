@@ -53,9 +53,12 @@ export const breakerMachine = breakerSetup
             {
               guard: 'isRateReached',
               target: 'open',
-              actions: ['clearFailures', 'recordOutcome', 'tripCircuit'],
+              actions: ['recordFailuresBefore', 'clearFailures', 'recordOutcome', 'tripCircuit'],
             },
-            { guard: 'hasFailuresToClear', actions: ['clearFailures', 'recordOutcome'] },
+            {
+              guard: 'hasFailuresToClear',
+              actions: ['recordFailuresBefore', 'clearFailures', 'recordOutcome'],
+            },
             { guard: 'isWindowed', actions: 'recordOutcome' },
           ],
         },

@@ -79,6 +79,14 @@ export interface BreakerInput {
   readonly config: BreakerConfig;
 }
 
+/** Batched failures a success carries (`call.succeeded`'s `failedBefore`). */
+export interface FailedBefore {
+  readonly count: number;
+  readonly category: ErrorCategory;
+  /** When the latest of them settled (epoch milliseconds). */
+  readonly at: number;
+}
+
 /** Events the breaker machine accepts. Every `at` is epoch milliseconds supplied by the runtime. */
 export type BreakerEvent =
   | { readonly type: 'call.requested'; readonly at: number }
@@ -88,6 +96,12 @@ export type BreakerEvent =
       readonly at: number;
       /** Milliseconds the call took, when measured (for the slow-call rule). */
       readonly durationMs?: number;
+      /**
+       * Failures of the same generation that settled before this success (the runtime batched
+       * them below the thresholds, each already in the window): recorded first, as a
+       * `call.failed` with this `count` and `inWindow` would be, then cleared by the success.
+       */
+      readonly failedBefore?: FailedBefore;
     }
   | {
       readonly type: 'call.failed';

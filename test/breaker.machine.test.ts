@@ -109,6 +109,25 @@ describe('breakerMachine', () => {
     expect(actor.getSnapshot().value).toBe('closed');
   });
 
+  it('records the failures a success carries, then clears them, as the two events would', () => {
+    const separate = start();
+    separate.actor.send({ type: 'call.failed', generation: 1, category: 'network', at: 7, count: 1 });
+    separate.actor.send({ type: 'call.succeeded', generation: 1, at: 9 });
+    const carried = start();
+    carried.actor.send({
+      type: 'call.succeeded',
+      generation: 1,
+      at: 9,
+      failedBefore: { count: 1, category: 'network', at: 7 },
+    });
+    expect(carried.actor.getSnapshot().context).toEqual(separate.actor.getSnapshot().context);
+    expect(carried.actor.getSnapshot().context).toMatchObject({
+      failureCount: 0,
+      lastErrorCategory: 'network',
+      lastErrorAt: 7,
+    });
+  });
+
   it('names every guard, action and delay so .provide() can override them', () => {
     const impl = breakerMachine.implementations;
     expect(Object.keys(impl.guards).sort()).toEqual(

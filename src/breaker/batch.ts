@@ -4,7 +4,7 @@
  */
 import type { Actor } from 'xstate';
 import type { BreakerMachine } from '../../machines/breaker.machine.js';
-import type { BreakerState } from '../../machines/breaker.types.js';
+import type { BreakerState, FailedBefore } from '../../machines/breaker.types.js';
 import type { ErrorCategory } from '../../machines/categories.js';
 
 /** A state that rejects calls. */
@@ -44,6 +44,13 @@ export class PendingBatch {
     this.failureGeneration = generation;
     this.failureAt = at;
     return first;
+  }
+
+  /** Takes the batched failures out, for a success to carry (`call.succeeded`'s `failedBefore`). */
+  takeFailures(): FailedBefore {
+    const taken = { count: this.failures, category: this.failureCategory, at: this.failureAt };
+    this.failures = 0;
+    return taken;
   }
 
   /** Sends the batched failures, then the batched rejections, to `actor`; empties the batch. */

@@ -39,6 +39,23 @@ export abstract class BreakerSettlement extends BreakerLifecycle {
         if (!tripsWindow(context, at, false, slow)) return recordInPlace(context, at, false, slow);
       }
     }
+    const batch = this.batch;
+    if (
+      value === 'closed' &&
+      batch.failures > 0 &&
+      batch.rejections === 0 &&
+      batch.failureGeneration === generation
+    ) {
+      // The chart would record the batched failures, then clear them with this success: one event.
+      const failedBefore = batch.takeFailures();
+      return this.send({
+        type: 'call.succeeded',
+        generation,
+        at: this.now(),
+        failedBefore,
+        ...measured(durationMs),
+      });
+    }
     this.send({ type: 'call.succeeded', generation, at: this.now(), ...measured(durationMs) });
   }
 

@@ -12,6 +12,7 @@ export default tseslint.config(
       'test-results/',
       '**/*.js',
       '!eslint.config.js',
+      '!scripts/*.mjs',
     ],
   },
   js.configs.recommended,
@@ -19,7 +20,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js'] },
+        projectService: { allowDefaultProject: ['eslint.config.js', 'scripts/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -3,7 +3,8 @@
  * breaker must never keep a process alive. Runs against `dist/`, built once here.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -125,5 +126,60 @@ describe('the npm tarball', () => {
       .split('||')
       .map((range) => /\^(\d+)\./.exec(range.trim())?.[1] ?? range);
     expect(declared.sort()).toEqual(tested);
+  });
+});
+
+describe('the README on the npm page', () => {
+  it('links to the published files on unpkg, leaving URLs and anchors alone', async () => {
+    const { npmReadme } = await import('../scripts/npm-readme.mjs');
+    expect(
+      npmReadme(
+        '[a](docs/api.md#events) ![b](./docs/images/x.png) [c](https://x.dev/y) [d](#top) [e](examples/)',
+        'tripstate',
+        '1.2.3',
+      ),
+    ).toBe(
+      '[a](https://unpkg.com/tripstate@1.2.3/docs/api.md#events) ![b](https://unpkg.com/tripstate@1.2.3/docs/images/x.png) [c](https://x.dev/y) [d](#top) [e](https://unpkg.com/tripstate@1.2.3/examples/)',
+    );
+  });
+
+  it('is rewritten in the tarball by npm pack, to files the tarball holds, and put back in the folder', () => {
+    const work = mkdtempSync(join(tmpdir(), 'tripstate-readme-'));
+    try {
+      for (const entry of [
+        'package.json',
+        'README.md',
+        'LICENSE',
+        'docs',
+        'examples',
+        'scripts/npm-readme.mjs',
+      ])
+        cpSync(join(root, entry), join(work, entry), { recursive: true });
+      const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+        cwd: work,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const [packed] = JSON.parse(out) as [{ filename: string; files: { path: string }[]; version: string }];
+      const inTarball = new Set(packed.files.map((f) => f.path));
+      const readme = execFileSync('tar', ['-xzOf', join(work, packed.filename), 'package/README.md'], {
+        encoding: 'utf8',
+      });
+      expect(relativeLinks(readme)).toEqual([]);
+      const base = `https://unpkg.com/tripstate@${packed.version}/`;
+      const targets = [...readme.matchAll(/\]\((https:\/\/unpkg\.com\/[^)\s]+)\)/g)].map((m) => m[1] ?? '');
+      expect(targets.length).toBeGreaterThan(10);
+      const dead = targets
+        .map((t) => t.replace(/#.*$/, ''))
+        .filter((t) => !t.startsWith(base) || !inTarball.has(t.slice(base.length)))
+        .filter((t) => !(t.endsWith('/') && [...inTarball].some((f) => f.startsWith(t.slice(base.length)))));
+      expect(dead).toEqual([]);
+      expect(readFileSync(join(work, 'README.md'), 'utf8')).toBe(
+        readFileSync(join(root, 'README.md'), 'utf8'),
+      );
+      expect(existsSync(join(work, '.README.repository.md'))).toBe(false);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

@@ -48,7 +48,13 @@ export interface RegistrySnapshot {
 
 /** Kept in a variable so bundlers for browsers do not follow this Node-only import. */
 const DASHBOARD_MODULE = './dashboard/index.js';
-const BREAKER_EVENTS = ['opened', 'halfOpened', 'closed', 'isolated'] as const;
+type RegistryEventType = 'opened' | 'halfOpened' | 'closed' | 'isolated';
+const BREAKER_EVENTS: ReadonlySet<string> = new Set<RegistryEventType>([
+  'opened',
+  'halfOpened',
+  'closed',
+  'isolated',
+]);
 
 /**
  * Per-tool circuit breakers: one breaker per tool name, so one bad tool never disables the
@@ -378,18 +384,19 @@ export class Registry {
     const tool = breaker.tool as string;
     this.#live.add(breaker);
     this.actor.send({ type: 'breaker.spawned', tool });
-    for (const type of BREAKER_EVENTS) {
-      breaker.on(type, (event: BreakerEmitted) => {
-        const slot = this.#tools.get(tool);
-        if (slot?.breaker !== breaker) return;
-        if (type === 'closed') this.#tools.unpin(slot);
-        // The event first, then the registry's reaction to it (a recoveryPause it causes).
-        this.#track(tool, type === 'opened' || type === 'isolated', () =>
-          this.#emit(type, { ...event, tool } as RegistryEventMap[typeof type]),
-        );
-        this.#persistence?.changed(tool);
-      });
-    }
+    // One wildcard subscription (XState keeps one set of them per actor), not one per event type.
+    breaker.actor.on('*', (event: BreakerEmitted) => {
+      const type = event.type;
+      if (!BREAKER_EVENTS.has(type)) return;
+      const slot = this.#tools.get(tool);
+      if (slot?.breaker !== breaker) return;
+      if (type === 'closed') this.#tools.unpin(slot);
+      // The event first, then the registry's reaction to it (a recoveryPause it causes).
+      this.#track(tool, type === 'opened' || type === 'isolated', () =>
+        this.#emit(type as RegistryEventType, { ...event, tool } as RegistryEventMap[RegistryEventType]),
+      );
+      this.#persistence?.changed(tool);
+    });
     if (this.#listeners.has('rejected')) this.#forwardRejections(breaker);
   }
 

@@ -86,6 +86,8 @@ export class Registry {
     [Symbol.iterator]: () => this.entries(),
   };
   #stopped = false;
+  /** The open breaker `#stopSlot` is stopping: its stop event also counts it recovered. */
+  #stoppingOpen: Breaker | undefined;
 
   constructor(options: RegistryOptions = {}) {
     this.#options = resolveRegistryOptions(options);
@@ -112,7 +114,9 @@ export class Registry {
       stopActor: (breaker, actor) => {
         this.#live.delete(breaker);
         this.#batching.delete(breaker); // flushed by its stop(); nothing keeps it alive here
-        this.actor.send({ type: 'breaker.stop', tool: breaker.tool as string, breaker: actor });
+        const wasOpen = this.#stoppingOpen === breaker;
+        this.#stoppingOpen = undefined;
+        this.actor.send({ type: 'breaker.stop', tool: breaker.tool as string, breaker: actor, wasOpen });
       },
       batching: (breaker) => void this.#batching.add(breaker),
       listenerThrew: (breaker, type, error) =>
@@ -422,8 +426,14 @@ export class Registry {
 
   /** Stops the breaker of a tool taken out of the registry. */
   #stopSlot(slot: ToolSlot): void {
-    this.#track(slot.tool, false);
+    // An open circuit has an actor: the chart hears of its stop and its recovery in one event.
+    if (this.#open.delete(slot.tool)) this.#stoppingOpen = slot.breaker;
     slot.breaker.stop();
+    if (this.#stoppingOpen === slot.breaker) {
+      // Stopped before (the registry is stopping): no stop event carried the recovery.
+      this.#stoppingOpen = undefined;
+      this.actor.send({ type: 'breaker.recovered', tool: slot.tool });
+    }
     this.#persistence?.changed(slot.tool);
   }
 

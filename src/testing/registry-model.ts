@@ -248,8 +248,12 @@ class Step {
     const i = this.index(tool);
     const known = this.tools[i]!;
     if (known.presence === 'unseen') return;
-    this.track(tool, false);
-    if (known.presence === 'live') this.send({ type: 'breaker.stop', tool, breaker: actorStandIn(tool) });
+    if (known.presence === 'live') {
+      // One event stops the actor and, for an open circuit, counts it recovered.
+      const wasOpen = this.openTools.includes(tool);
+      if (wasOpen) this.openTools = this.openTools.filter((t) => t !== tool);
+      this.send({ type: 'breaker.stop', tool, breaker: actorStandIn(tool), wasOpen });
+    }
     this.tools[i] = { tool, presence: 'unseen', breaker: fresh, armed: null };
   }
 
@@ -329,7 +333,12 @@ function nextSnapshot(
     case 'registry.resetAll':
       for (const tool of snapshot.tools) {
         if (tool.presence === 'live') {
-          step.send({ type: 'breaker.stop', tool: tool.tool, breaker: actorStandIn(tool.tool) });
+          step.send({
+            type: 'breaker.stop',
+            tool: tool.tool,
+            breaker: actorStandIn(tool.tool),
+            wasOpen: false,
+          });
         }
       }
       step.openTools = [];

@@ -5,9 +5,14 @@
  * same then `reset(tool)` one tool at a time. Whole operations are timed once each (they are
  * seconds long before the fix, milliseconds after); heap is measured after a full collection.
  */
+import { createActor, type AnyActorRef } from 'xstate';
+import { breakerMachine } from '../../machines/breaker.machine.js';
 import type { BenchConfig } from '../config.js';
 import { HOUR_MS } from '../contenders.js';
 import { createRegistry, type Registry } from '../../src/index.js';
+import { unrefClock } from '../../src/clock.js';
+import { resolveBreakerOptions } from '../../src/options.js';
+import { indexScheduler } from '../../src/registry/scheduler-index.js';
 import { formatBytes, formatNs, type ScenarioResult, type Target } from '../report.js';
 import { heapUsed, nowNs } from '../stats.js';
 
@@ -50,6 +55,27 @@ function openThen(
   return { openNs, endNs };
 }
 
+/**
+ * The floor under (b): XState alone, no registry. For each circuit, a breaker actor created and
+ * started in one actor system (as a registry does) and sent the failure that opens it.
+ */
+function bareOpening(count: number): number {
+  const { config } = resolveBreakerOptions(openOptions);
+  const root = createActor(breakerMachine, { input: { config }, clock: unrefClock });
+  indexScheduler(root.system);
+  const actors: AnyActorRef[] = [];
+  const at = Date.now();
+  const ns = timed(() => {
+    for (let i = 0; i < count; i++) {
+      const actor = createActor(breakerMachine, { input: { config }, parent: root, id: `t${i}` }).start();
+      actor.send({ type: 'call.failed', generation: 1, category: 'network', at });
+      actors.push(actor);
+    }
+  });
+  for (const actor of actors) actor.send({ type: 'breaker.reset', at }); // cancels the backoff timers
+  return ns;
+}
+
 export function outage(config: BenchConfig): Promise<ScenarioResult> {
   const circuits = config.smoke ? 1_000 : 20_000;
   const resets = Math.min(1_000, circuits);
@@ -61,6 +87,7 @@ export function outage(config: BenchConfig): Promise<ScenarioResult> {
   const { endNs: resetNs } = openThen(tools, (registry) => {
     for (let i = 0; i < resets; i++) registry.reset(tools[i]!);
   });
+  const bareNs = bareOpening(circuits); // last: as warm as the registry's runs
 
   const per = (ns: number, n: number): string => `${formatNs(ns)} (${formatNs(ns / n)} each)`;
   const targets: Target[] = config.smoke
@@ -92,6 +119,11 @@ export function outage(config: BenchConfig): Promise<ScenarioResult> {
             `heap +${formatBytes(heap)}, ${warnings} warning(s)`,
           ],
           [`${circuits} circuits opening`, per(openNs, circuits), ''],
+          [
+            `  XState alone: ${circuits} actors started, opened`,
+            per(bareNs, circuits),
+            'the floor: no registry',
+          ],
           [`stop() with ${circuits} open`, formatNs(stopNs), ''],
           [`resetAll() with ${circuits} open`, formatNs(resetAllNs), ''],
           [`reset(tool) with ${circuits} open`, per(resetNs, resets), `${resets} tools reset one by one`],

@@ -1,11 +1,10 @@
 import { createActor, type Actor } from 'xstate';
 import { initialBreakerContext } from '../machines/breaker.machine.js';
-import type { BreakerContext, BreakerEmitted, BreakerState } from '../machines/breaker.types.js';
+import type { BreakerContext, BreakerState } from '../machines/breaker.types.js';
 import { registryMachine, type RegistryMachine } from '../machines/registry.machine.js';
 import {
   Breaker,
   diagnosticsOf,
-  type BreakerHost,
   type BreakerDiagnostics,
   type ExecuteOptions,
   type Permit,
@@ -28,6 +27,7 @@ import type { DashboardHandle, DashboardOptions } from './dashboard/options.js';
 import { RegistryListeners, type RegistryEventMap } from './registry/events.js';
 import { planRestore } from './registry/restore-plan.js';
 import { indexScheduler } from './registry/scheduler-index.js';
+import { LiveBreakers } from './registry/live-breakers.js';
 import { ToolSlot } from './registry/slot.js';
 import { RegistryTools } from './registry/tools.js';
 
@@ -48,13 +48,6 @@ export interface RegistrySnapshot {
 
 /** Kept in a variable so bundlers for browsers do not follow this Node-only import. */
 const DASHBOARD_MODULE = './dashboard/index.js';
-type RegistryEventType = 'opened' | 'halfOpened' | 'closed' | 'isolated';
-const BREAKER_EVENTS: ReadonlySet<string> = new Set<RegistryEventType>([
-  'opened',
-  'halfOpened',
-  'closed',
-  'isolated',
-]);
 
 /**
  * Per-tool circuit breakers: one breaker per tool name, so one bad tool never disables the
@@ -69,15 +62,11 @@ export class Registry {
   readonly actor: Actor<RegistryMachine>;
   readonly #options: ResolvedRegistryOptions;
   readonly #tools: RegistryTools;
-  readonly #live = new Set<Breaker>();
-  readonly #open = new Set<string>();
-  /** Breakers that may hold batched failures or rejections. */
-  readonly #batching = new Set<Breaker>();
+  /** The breakers with a live actor, and what the registry chart counts of them. */
+  readonly #live: LiveBreakers;
   readonly #listeners = new RegistryListeners();
   readonly #persistence: RegistryPersistence | undefined;
   #ready: Promise<void> = Promise.resolve();
-  /** Shared by every breaker: their actors are this registry actor's children. */
-  readonly #host: BreakerHost;
   /** Who wants call durations measured (metrics exporters), shared by every breaker. */
   readonly #durations = new DurationSinks();
   /** The tools as the persistence reads them: by name, and every one. */
@@ -86,8 +75,6 @@ export class Registry {
     [Symbol.iterator]: () => this.entries(),
   };
   #stopped = false;
-  /** The open breaker `#stopSlot` is stopping: its stop event also counts it recovered. */
-  #stoppingOpen: Breaker | undefined;
 
   constructor(options: RegistryOptions = {}) {
     this.#options = resolveRegistryOptions(options);
@@ -104,30 +91,19 @@ export class Registry {
     this.actor = createActor(registryMachine, {
       input: { maxOpenCircuits: this.#options.maxOpenCircuits },
       // Every breaker actor's timers run on this system clock: batches are flushed before any fires.
-      clock: clockRunningFirst(clock ?? unrefClock, () => this.#flushBatches()),
+      clock: clockRunningFirst(clock ?? unrefClock, () => this.#live.flushBatches()),
       ...(inspect === undefined ? {} : { inspect }),
     });
     indexScheduler(this.actor.system);
-    this.#host = {
-      parent: this.actor,
-      adopt: (breaker) => this.#adopt(breaker),
-      stopActor: (breaker, actor) => {
-        this.#live.delete(breaker);
-        this.#batching.delete(breaker); // flushed by its stop(); nothing keeps it alive here
-        const wasOpen = this.#stoppingOpen === breaker;
-        this.#stoppingOpen = undefined;
-        this.actor.send({ type: 'breaker.stop', tool: breaker.tool as string, breaker: actor, wasOpen });
-      },
-      batching: (breaker) => void this.#batching.add(breaker),
-      listenerThrew: (breaker, type, error) =>
-        this.#emit('warning', {
-          type: 'warning',
-          message: `tripstate: a ${type} listener of ${JSON.stringify((breaker.tool ?? '').slice(0, 200))} threw`,
-          error,
-        }),
-    };
+    this.#live = new LiveBreakers(this.actor, {
+      slot: (tool) => this.#tools.get(tool),
+      unpin: (slot) => this.#tools.unpin(slot),
+      emit: (type, event) => this.#emit(type, event),
+      listens: (type) => this.#listeners.has(type),
+      changed: (tool) => this.#persistence?.changed(tool),
+    });
     this.actor.on('recoveryPause', (event) =>
-      this.#emit('recoveryPause', { ...event, openTools: [...this.#open] }),
+      this.#emit('recoveryPause', { ...event, openTools: [...this.#live.open] }),
     );
     this.actor.on('recoveryResumed', (event) => this.#emit('recoveryResumed', event));
     this.actor.start();
@@ -286,12 +262,12 @@ export class Registry {
 
   /** Tools whose circuit is open or isolated. */
   openCircuits(): string[] {
-    return [...this.#open];
+    return [...this.#live.open];
   }
 
   /** True when at least `maxOpen` circuits are open (the seed's `should_pause_for_recovery`). */
   shouldPauseForRecovery(maxOpen: number): boolean {
-    return this.#open.size >= maxOpen;
+    return this.#live.open.size >= maxOpen;
   }
 
   /** Forgets the tool: its breaker stops, and the tool is closed and new again. */
@@ -303,11 +279,11 @@ export class Registry {
 
   /** Forgets every tool. */
   resetAll(): void {
-    for (const breaker of this.#live) breaker.stop();
+    for (const breaker of this.#live.live) breaker.stop();
     for (const { breaker } of this.#tools.values()) breaker.stop();
     this.#tools.clear();
-    this.#live.clear();
-    this.#open.clear();
+    this.#live.live.clear();
+    this.#live.open.clear();
     this.actor.send({ type: 'registry.resetAll' });
     this.#persistence?.cleared();
   }
@@ -325,7 +301,8 @@ export class Registry {
   /** Subscribes to an event of every tool (with its name) or of the registry; returns the unsubscribe function. */
   on<K extends keyof RegistryEventMap>(type: K, listener: (event: RegistryEventMap[K]) => void): () => void {
     const { off, first } = this.#listeners.add(type, listener);
-    if (first && type === 'rejected') for (const breaker of this.#live) this.#forwardRejections(breaker);
+    if (first && type === 'rejected')
+      for (const breaker of this.#live.live) this.#live.forwardRejections(breaker);
     return off;
   }
 
@@ -358,7 +335,7 @@ export class Registry {
     void this.#persistence?.stop().catch(() => undefined); // failures are `warning` events
     this.#stopped = true;
     for (const { breaker } of this.#tools.values()) breaker.stop();
-    for (const breaker of this.#live) breaker.stop();
+    for (const breaker of this.#live.live) breaker.stop();
     this.actor.stop();
   }
 
@@ -372,49 +349,13 @@ export class Registry {
     const breaker = new Breaker(optionsForTool(this.#options, tool), {
       tool,
       ...(dormant === undefined ? { snapshot } : { dormant }),
-      host: this.#host,
+      host: this.#live.host,
     });
     if (this.#durations.observers > 0) breaker.attachDurations(this.#durations);
     this.#tools.add(new ToolSlot(tool, breaker));
     // An inspector is shown every tool, new or restored: no dormancy when someone is watching.
     if (this.#options.defaults.inspect !== undefined) void breaker.actor;
     return breaker;
-  }
-
-  /** A breaker just got its actor: count it, follow its state, forward its events. */
-  #adopt(breaker: Breaker): void {
-    const tool = breaker.tool as string;
-    this.#live.add(breaker);
-    this.actor.send({ type: 'breaker.spawned', tool });
-    // One wildcard subscription (XState keeps one set of them per actor), not one per event type.
-    breaker.actor.on('*', (event: BreakerEmitted) => {
-      const type = event.type;
-      if (!BREAKER_EVENTS.has(type)) return;
-      const slot = this.#tools.get(tool);
-      if (slot?.breaker !== breaker) return;
-      if (type === 'closed') this.#tools.unpin(slot);
-      // The event first, then the registry's reaction to it (a recoveryPause it causes).
-      this.#track(tool, type === 'opened' || type === 'isolated', () =>
-        this.#emit(type as RegistryEventType, { ...event, tool } as RegistryEventMap[RegistryEventType]),
-      );
-      this.#persistence?.changed(tool);
-    });
-    if (this.#listeners.has('rejected')) this.#forwardRejections(breaker);
-  }
-
-  #forwardRejections(breaker: Breaker): void {
-    const tool = breaker.tool as string;
-    breaker.on('rejected', (event) => this.#emit('rejected', { ...event, tool }));
-  }
-
-  /** Keeps the set of open circuits and the registry chart's count in step. */
-  #track(tool: string, open: boolean, announce?: () => void): void {
-    const changed = open !== this.#open.has(tool);
-    if (changed && open) this.#open.add(tool);
-    else if (changed) this.#open.delete(tool);
-    announce?.();
-    if (!changed) return;
-    this.actor.send({ type: open ? 'breaker.opened' : 'breaker.recovered', tool });
   }
 
   #remove(slot: ToolSlot): void {
@@ -424,23 +365,8 @@ export class Registry {
 
   /** Stops the breaker of a tool taken out of the registry. */
   #stopSlot(slot: ToolSlot): void {
-    // An open circuit has an actor: the chart hears of its stop and its recovery in one event.
-    if (this.#open.delete(slot.tool)) this.#stoppingOpen = slot.breaker;
-    slot.breaker.stop();
-    if (this.#stoppingOpen === slot.breaker) {
-      // Stopped before (the registry is stopping): no stop event carried the recovery.
-      this.#stoppingOpen = undefined;
-      this.actor.send({ type: 'breaker.recovered', tool: slot.tool });
-    }
+    this.#live.stop(slot);
     this.#persistence?.changed(slot.tool);
-  }
-
-  /** Sends every breaker's batched failures and rejections to its actor. */
-  #flushBatches(): void {
-    if (this.#batching.size === 0) return;
-    const batching = [...this.#batching];
-    this.#batching.clear();
-    for (const breaker of batching) breaker.flush();
   }
 
   #emit<K extends keyof RegistryEventMap>(type: K, event: RegistryEventMap[K]): void {
@@ -500,7 +426,7 @@ export class Registry {
         snapshot.value === 'closed'
           ? this.#place(tool, liveContext(snapshot.context), undefined)
           : this.#place(tool, undefined, snapshot);
-      if (breaker.state === 'open' || breaker.state === 'isolated') this.#track(tool, true);
+      if (breaker.state === 'open' || breaker.state === 'isolated') this.#live.track(tool, true);
     }
     if (dropped > 0) this.#warnDropped(dropped, tools.length);
   }

@@ -35,6 +35,9 @@ function timed(fn: () => void): number {
 /** The CPU time of the last operation timed, per item. */
 const lastCpu = (n: number): string => `cpu ${formatNs((cpu.at(-1) ?? 0) / n)} each`;
 
+/** Heap per item, after a full collection. */
+const perHeap = (bytes: number, n: number): string => `heap ${(bytes / n / 1024).toFixed(1)} KiB each`;
+
 function openAll(registry: Registry, tools: readonly string[]): void {
   for (const tool of tools) registry.tryAcquire(tool)?.failure('network');
 }
@@ -59,9 +62,10 @@ function openThen(
   tools: readonly string[],
   end: (registry: Registry) => void,
 ): { openNs: number; endNs: number; openCpu: string; endCpu: number } {
+  const heapBefore = heapUsed();
   const registry = createRegistry({ defaults: openOptions, maxTools: 2 * tools.length });
   const openNs = timed(() => openAll(registry, tools));
-  const openCpu = lastCpu(tools.length);
+  const openCpu = `${lastCpu(tools.length)}, ${perHeap(heapUsed() - heapBefore, tools.length)}`;
   const endNs = timed(() => end(registry));
   const endCpu = cpu.at(-1) ?? 0;
   registry.stop();
@@ -74,6 +78,7 @@ function openThen(
  */
 function bareOpening(count: number): { ns: number; cpu: string } {
   const { config } = resolveBreakerOptions(openOptions);
+  const heapBefore = heapUsed();
   const root = createActor(breakerMachine, { input: { config }, clock: unrefClock });
   indexScheduler(root.system);
   const actors: AnyActorRef[] = [];
@@ -85,7 +90,7 @@ function bareOpening(count: number): { ns: number; cpu: string } {
       actors.push(actor);
     }
   });
-  const cpuEach = lastCpu(count);
+  const cpuEach = `${lastCpu(count)}, ${perHeap(heapUsed() - heapBefore, count)}`;
   for (const actor of actors) actor.send({ type: 'breaker.reset', at }); // cancels the backoff timers
   return { ns, cpu: cpuEach };
 }

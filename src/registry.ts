@@ -10,22 +10,21 @@ import {
   type Permit,
 } from './breaker.js';
 import { clockRunningFirst, unrefClock } from './clock.js';
-import { BreakerStoppedError, SnapshotError } from './errors.js';
+import { BreakerStoppedError } from './errors.js';
 import {
   optionsForTool,
   resolveRegistryOptions,
   type RegistryOptions,
   type ResolvedRegistryOptions,
 } from './registry-options.js';
-import { liveContext } from './snapshot.js';
 import { RegistryPersistence, type ToolLookup } from './registry-persistence.js';
-import { restoreRegistrySnapshot, type PersistedRegistrySnapshot } from './registry-snapshot.js';
+import type { PersistedRegistrySnapshot } from './registry-snapshot.js';
 import { checkToolName } from './tool-name.js';
 import { EMPTY_STATS, type BreakerStats } from './stats.js';
 import { DurationSinks, type DurationListener } from './durations.js';
 import type { DashboardHandle, DashboardOptions } from './dashboard/options.js';
 import { RegistryListeners, type RegistryEventMap } from './registry/events.js';
-import { planRestore } from './registry/restore-plan.js';
+import { restoreRegistry } from './registry/restore.js';
 import { indexScheduler } from './registry/scheduler-index.js';
 import { LiveBreakers } from './registry/live-breakers.js';
 import { ToolSlot } from './registry/slot.js';
@@ -66,7 +65,7 @@ export class Registry {
   readonly #live: LiveBreakers;
   readonly #listeners = new RegistryListeners();
   readonly #persistence: RegistryPersistence | undefined;
-  #ready: Promise<void> = Promise.resolve();
+  readonly #ready: Promise<void>;
   /** Who wants call durations measured (metrics exporters), shared by every breaker. */
   readonly #durations = new DurationSinks();
   /** The tools as the persistence reads them: by name, and every one. */
@@ -107,7 +106,20 @@ export class Registry {
     );
     this.actor.on('recoveryResumed', (event) => this.#emit('recoveryResumed', event));
     this.actor.start();
-    this.#restore(options);
+    this.#ready = restoreRegistry(
+      {
+        options: this.#options,
+        tools: this.#tools,
+        persistence: this.#persistence,
+        isStopped: () => this.#stopped,
+        place: (tool, dormant, snapshot) => this.#place(tool, dormant, snapshot),
+        remove: (slot) => this.#remove(slot),
+        opened: (tool) => this.#live.track(tool, true),
+        warn: (message, error) =>
+          this.#emit('warning', { type: 'warning', message, ...(error === undefined ? {} : { error }) }),
+      },
+      options.snapshot,
+    );
   }
 
   /** Epoch milliseconds on the registry's clock: its `clock.now()` (a simulated clock's time), else `Date.now()`. */
@@ -371,76 +383,6 @@ export class Registry {
 
   #emit<K extends keyof RegistryEventMap>(type: K, event: RegistryEventMap[K]): void {
     this.#listeners.emit(type, event);
-  }
-
-  /** Restores `options.snapshot`, or else what the store loads (now, or once its promise settles). */
-  #restore(options: RegistryOptions): void {
-    const persistence = this.#persistence;
-    try {
-      const loaded = persistence?.load();
-      if (loaded instanceof Promise && options.snapshot === undefined) {
-        this.#ready = loaded.then(
-          (input) => this.#apply(input, true),
-          (error: unknown) => this.#loadFailed(error),
-        );
-        this.#ready.catch(() => undefined); // the rejection is for whoever awaits ready()
-        return;
-      }
-      if (loaded instanceof Promise) loaded.catch(() => undefined); // `options.snapshot` wins
-      this.#apply(options.snapshot ?? loaded, false);
-      if (options.snapshot !== undefined)
-        persistence?.cleared(Array.from(this.#tools.values(), (slot) => slot.tool)); // the store now holds it
-    } catch (error) {
-      this.#loadFailed(error);
-    }
-  }
-
-  /** A snapshot larger than `maxTools` was cut down: said once listeners can hear it. */
-  #warnDropped(dropped: number, kept: number): void {
-    this.#tools.crossedMaxTools(); // this warning says it: the next tool added does not again
-    queueMicrotask(() =>
-      this.#emit('warning', {
-        type: 'warning',
-        message: `tripstate: the snapshot held more than maxTools ${this.#options.maxTools} tools: kept ${kept} (every open, half-open, isolated or failing one, then the closed ones listed last), dropped ${dropped} closed ones`,
-      }),
-    );
-  }
-
-  /** Places the tools of a snapshot; `merge`: a tool already used keeps its state unless closed without failures. */
-  #apply(input: unknown, merge: boolean): void {
-    if (input === undefined || this.#stopped) return;
-    const { kept: tools, dropped } = planRestore(
-      restoreRegistrySnapshot(
-        input,
-        (tool) => optionsForTool(this.#options, tool).config,
-        this.#options.maxToolNameLength,
-      ),
-      this.#options.maxTools,
-    );
-    for (const [tool, snapshot] of tools) {
-      const known = merge ? this.#tools.get(tool) : undefined;
-      if (known !== undefined && (known.breaker.state !== 'closed' || known.breaker.failureCount > 0))
-        continue;
-      if (known !== undefined) this.#remove(known);
-      const breaker =
-        snapshot.value === 'closed'
-          ? this.#place(tool, liveContext(snapshot.context), undefined)
-          : this.#place(tool, undefined, snapshot);
-      if (breaker.state === 'open' || breaker.state === 'isolated') this.#live.track(tool, true);
-    }
-    if (dropped > 0) this.#warnDropped(dropped, tools.length);
-  }
-
-  /** A failed load or restore: thrown (or rejected from ready()), or an empty start with a `warning`. */
-  #loadFailed(error: unknown): void {
-    if (this.#options.onInvalidSnapshot === 'throw' || !(error instanceof SnapshotError)) {
-      this.#persistence?.disable();
-      throw error;
-    }
-    for (const slot of [...this.#tools.values()]) this.#remove(slot);
-    this.#persistence?.cleared();
-    const message = `tripstate: started empty: ${error.message}`;
-    queueMicrotask(() => this.#emit('warning', { type: 'warning', message, error }));
   }
 }
 

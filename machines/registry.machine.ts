@@ -25,7 +25,13 @@ export interface RegistryInput {
 
 export type RegistryEvent =
   | { readonly type: 'breaker.spawned'; readonly tool: string }
-  | { readonly type: 'breaker.stop'; readonly tool: string; readonly breaker: AnyActorRef }
+  | {
+      readonly type: 'breaker.stop';
+      readonly tool: string;
+      readonly breaker: AnyActorRef;
+      /** The circuit was open or isolated: one event stops it and counts it recovered. */
+      readonly wasOpen?: boolean;
+    }
   | { readonly type: 'breaker.opened'; readonly tool: string }
   | { readonly type: 'breaker.recovered'; readonly tool: string }
   | { readonly type: 'registry.resetAll' };
@@ -47,6 +53,7 @@ export const registryMachine = setup({
       context.maxOpenCircuits !== null && context.openCircuits >= context.maxOpenCircuits,
     isBelowPauseLimit: ({ context }) =>
       context.maxOpenCircuits === null || context.openCircuits < context.maxOpenCircuits,
+    wasOpenCircuit: ({ event }) => event.type === 'breaker.stop' && event.wasOpen === true,
   },
   actions: {
     countSpawned: assign({ liveBreakers: ({ context }) => context.liveBreakers + 1 }),
@@ -75,7 +82,10 @@ export const registryMachine = setup({
   initial: 'running',
   on: {
     'breaker.spawned': { actions: 'countSpawned' },
-    'breaker.stop': { actions: ['stopBreaker', 'countStopped'] },
+    'breaker.stop': [
+      { guard: 'wasOpenCircuit', actions: ['stopBreaker', 'countStopped', 'countRecovered'] },
+      { actions: ['stopBreaker', 'countStopped'] },
+    ],
     'breaker.opened': { actions: 'countOpened' },
     'breaker.recovered': { actions: 'countRecovered' },
     'registry.resetAll': { actions: 'clearCounts' },

@@ -1,33 +1,32 @@
 import { createActor, type Actor } from 'xstate';
 import { initialBreakerContext } from '../machines/breaker.machine.js';
-import type { BreakerContext, BreakerEmitted, BreakerState } from '../machines/breaker.types.js';
+import type { BreakerContext, BreakerState } from '../machines/breaker.types.js';
 import { registryMachine, type RegistryMachine } from '../machines/registry.machine.js';
 import {
   Breaker,
   diagnosticsOf,
-  type BreakerHost,
   type BreakerDiagnostics,
   type ExecuteOptions,
   type Permit,
 } from './breaker.js';
 import { clockRunningFirst, unrefClock } from './clock.js';
-import { BreakerStoppedError, SnapshotError } from './errors.js';
+import { BreakerStoppedError } from './errors.js';
 import {
   optionsForTool,
   resolveRegistryOptions,
   type RegistryOptions,
   type ResolvedRegistryOptions,
 } from './registry-options.js';
-import { liveContext } from './snapshot.js';
 import { RegistryPersistence, type ToolLookup } from './registry-persistence.js';
-import { restoreRegistrySnapshot, type PersistedRegistrySnapshot } from './registry-snapshot.js';
+import type { PersistedRegistrySnapshot } from './registry-snapshot.js';
 import { checkToolName } from './tool-name.js';
 import { EMPTY_STATS, type BreakerStats } from './stats.js';
 import { DurationSinks, type DurationListener } from './durations.js';
 import type { DashboardHandle, DashboardOptions } from './dashboard/options.js';
 import { RegistryListeners, type RegistryEventMap } from './registry/events.js';
-import { planRestore } from './registry/restore-plan.js';
+import { restoreRegistry } from './registry/restore.js';
 import { indexScheduler } from './registry/scheduler-index.js';
+import { LiveBreakers } from './registry/live-breakers.js';
 import { ToolSlot } from './registry/slot.js';
 import { RegistryTools } from './registry/tools.js';
 
@@ -48,7 +47,6 @@ export interface RegistrySnapshot {
 
 /** Kept in a variable so bundlers for browsers do not follow this Node-only import. */
 const DASHBOARD_MODULE = './dashboard/index.js';
-const BREAKER_EVENTS = ['opened', 'halfOpened', 'closed', 'isolated'] as const;
 
 /**
  * Per-tool circuit breakers: one breaker per tool name, so one bad tool never disables the
@@ -63,15 +61,11 @@ export class Registry {
   readonly actor: Actor<RegistryMachine>;
   readonly #options: ResolvedRegistryOptions;
   readonly #tools: RegistryTools;
-  readonly #live = new Set<Breaker>();
-  readonly #open = new Set<string>();
-  /** Breakers that may hold batched failures or rejections. */
-  readonly #batching = new Set<Breaker>();
+  /** The breakers with a live actor, and what the registry chart counts of them. */
+  readonly #live: LiveBreakers;
   readonly #listeners = new RegistryListeners();
   readonly #persistence: RegistryPersistence | undefined;
-  #ready: Promise<void> = Promise.resolve();
-  /** Shared by every breaker: their actors are this registry actor's children. */
-  readonly #host: BreakerHost;
+  readonly #ready: Promise<void>;
   /** Who wants call durations measured (metrics exporters), shared by every breaker. */
   readonly #durations = new DurationSinks();
   /** The tools as the persistence reads them: by name, and every one. */
@@ -96,32 +90,36 @@ export class Registry {
     this.actor = createActor(registryMachine, {
       input: { maxOpenCircuits: this.#options.maxOpenCircuits },
       // Every breaker actor's timers run on this system clock: batches are flushed before any fires.
-      clock: clockRunningFirst(clock ?? unrefClock, () => this.#flushBatches()),
+      clock: clockRunningFirst(clock ?? unrefClock, () => this.#live.flushBatches()),
       ...(inspect === undefined ? {} : { inspect }),
     });
     indexScheduler(this.actor.system);
-    this.#host = {
-      parent: this.actor,
-      adopt: (breaker) => this.#adopt(breaker),
-      stopActor: (breaker, actor) => {
-        this.#live.delete(breaker);
-        this.#batching.delete(breaker); // flushed by its stop(); nothing keeps it alive here
-        this.actor.send({ type: 'breaker.stop', tool: breaker.tool as string, breaker: actor });
-      },
-      batching: (breaker) => void this.#batching.add(breaker),
-      listenerThrew: (breaker, type, error) =>
-        this.#emit('warning', {
-          type: 'warning',
-          message: `tripstate: a ${type} listener of ${JSON.stringify((breaker.tool ?? '').slice(0, 200))} threw`,
-          error,
-        }),
-    };
+    this.#live = new LiveBreakers(this.actor, {
+      slot: (tool) => this.#tools.get(tool),
+      unpin: (slot) => this.#tools.unpin(slot),
+      emit: (type, event) => this.#emit(type, event),
+      listens: (type) => this.#listeners.has(type),
+      changed: (tool) => this.#persistence?.changed(tool),
+    });
     this.actor.on('recoveryPause', (event) =>
-      this.#emit('recoveryPause', { ...event, openTools: [...this.#open] }),
+      this.#emit('recoveryPause', { ...event, openTools: [...this.#live.open] }),
     );
     this.actor.on('recoveryResumed', (event) => this.#emit('recoveryResumed', event));
     this.actor.start();
-    this.#restore(options);
+    this.#ready = restoreRegistry(
+      {
+        options: this.#options,
+        tools: this.#tools,
+        persistence: this.#persistence,
+        isStopped: () => this.#stopped,
+        place: (tool, dormant, snapshot) => this.#place(tool, dormant, snapshot),
+        remove: (slot) => this.#remove(slot),
+        opened: (tool) => this.#live.track(tool, true),
+        warn: (message, error) =>
+          this.#emit('warning', { type: 'warning', message, ...(error === undefined ? {} : { error }) }),
+      },
+      options.snapshot,
+    );
   }
 
   /** Epoch milliseconds on the registry's clock: its `clock.now()` (a simulated clock's time), else `Date.now()`. */
@@ -276,12 +274,12 @@ export class Registry {
 
   /** Tools whose circuit is open or isolated. */
   openCircuits(): string[] {
-    return [...this.#open];
+    return [...this.#live.open];
   }
 
   /** True when at least `maxOpen` circuits are open (the seed's `should_pause_for_recovery`). */
   shouldPauseForRecovery(maxOpen: number): boolean {
-    return this.#open.size >= maxOpen;
+    return this.#live.open.size >= maxOpen;
   }
 
   /** Forgets the tool: its breaker stops, and the tool is closed and new again. */
@@ -293,11 +291,11 @@ export class Registry {
 
   /** Forgets every tool. */
   resetAll(): void {
-    for (const breaker of this.#live) breaker.stop();
+    for (const breaker of this.#live.live) breaker.stop();
     for (const { breaker } of this.#tools.values()) breaker.stop();
     this.#tools.clear();
-    this.#live.clear();
-    this.#open.clear();
+    this.#live.live.clear();
+    this.#live.open.clear();
     this.actor.send({ type: 'registry.resetAll' });
     this.#persistence?.cleared();
   }
@@ -315,7 +313,8 @@ export class Registry {
   /** Subscribes to an event of every tool (with its name) or of the registry; returns the unsubscribe function. */
   on<K extends keyof RegistryEventMap>(type: K, listener: (event: RegistryEventMap[K]) => void): () => void {
     const { off, first } = this.#listeners.add(type, listener);
-    if (first && type === 'rejected') for (const breaker of this.#live) this.#forwardRejections(breaker);
+    if (first && type === 'rejected')
+      for (const breaker of this.#live.live) this.#live.forwardRejections(breaker);
     return off;
   }
 
@@ -348,7 +347,7 @@ export class Registry {
     void this.#persistence?.stop().catch(() => undefined); // failures are `warning` events
     this.#stopped = true;
     for (const { breaker } of this.#tools.values()) breaker.stop();
-    for (const breaker of this.#live) breaker.stop();
+    for (const breaker of this.#live.live) breaker.stop();
     this.actor.stop();
   }
 
@@ -362,48 +361,13 @@ export class Registry {
     const breaker = new Breaker(optionsForTool(this.#options, tool), {
       tool,
       ...(dormant === undefined ? { snapshot } : { dormant }),
-      host: this.#host,
+      host: this.#live.host,
     });
     if (this.#durations.observers > 0) breaker.attachDurations(this.#durations);
     this.#tools.add(new ToolSlot(tool, breaker));
     // An inspector is shown every tool, new or restored: no dormancy when someone is watching.
     if (this.#options.defaults.inspect !== undefined) void breaker.actor;
     return breaker;
-  }
-
-  /** A breaker just got its actor: count it, follow its state, forward its events. */
-  #adopt(breaker: Breaker): void {
-    const tool = breaker.tool as string;
-    this.#live.add(breaker);
-    this.actor.send({ type: 'breaker.spawned', tool });
-    for (const type of BREAKER_EVENTS) {
-      breaker.on(type, (event: BreakerEmitted) => {
-        const slot = this.#tools.get(tool);
-        if (slot?.breaker !== breaker) return;
-        if (type === 'closed') this.#tools.unpin(slot);
-        // The event first, then the registry's reaction to it (a recoveryPause it causes).
-        this.#track(tool, type === 'opened' || type === 'isolated', () =>
-          this.#emit(type, { ...event, tool } as RegistryEventMap[typeof type]),
-        );
-        this.#persistence?.changed(tool);
-      });
-    }
-    if (this.#listeners.has('rejected')) this.#forwardRejections(breaker);
-  }
-
-  #forwardRejections(breaker: Breaker): void {
-    const tool = breaker.tool as string;
-    breaker.on('rejected', (event) => this.#emit('rejected', { ...event, tool }));
-  }
-
-  /** Keeps the set of open circuits and the registry chart's count in step. */
-  #track(tool: string, open: boolean, announce?: () => void): void {
-    const changed = open !== this.#open.has(tool);
-    if (changed && open) this.#open.add(tool);
-    else if (changed) this.#open.delete(tool);
-    announce?.();
-    if (!changed) return;
-    this.actor.send({ type: open ? 'breaker.opened' : 'breaker.recovered', tool });
   }
 
   #remove(slot: ToolSlot): void {
@@ -413,91 +377,12 @@ export class Registry {
 
   /** Stops the breaker of a tool taken out of the registry. */
   #stopSlot(slot: ToolSlot): void {
-    this.#track(slot.tool, false);
-    slot.breaker.stop();
+    this.#live.stop(slot);
     this.#persistence?.changed(slot.tool);
-  }
-
-  /** Sends every breaker's batched failures and rejections to its actor. */
-  #flushBatches(): void {
-    if (this.#batching.size === 0) return;
-    const batching = [...this.#batching];
-    this.#batching.clear();
-    for (const breaker of batching) breaker.flush();
   }
 
   #emit<K extends keyof RegistryEventMap>(type: K, event: RegistryEventMap[K]): void {
     this.#listeners.emit(type, event);
-  }
-
-  /** Restores `options.snapshot`, or else what the store loads (now, or once its promise settles). */
-  #restore(options: RegistryOptions): void {
-    const persistence = this.#persistence;
-    try {
-      const loaded = persistence?.load();
-      if (loaded instanceof Promise && options.snapshot === undefined) {
-        this.#ready = loaded.then(
-          (input) => this.#apply(input, true),
-          (error: unknown) => this.#loadFailed(error),
-        );
-        this.#ready.catch(() => undefined); // the rejection is for whoever awaits ready()
-        return;
-      }
-      if (loaded instanceof Promise) loaded.catch(() => undefined); // `options.snapshot` wins
-      this.#apply(options.snapshot ?? loaded, false);
-      if (options.snapshot !== undefined)
-        persistence?.cleared(Array.from(this.#tools.values(), (slot) => slot.tool)); // the store now holds it
-    } catch (error) {
-      this.#loadFailed(error);
-    }
-  }
-
-  /** A snapshot larger than `maxTools` was cut down: said once listeners can hear it. */
-  #warnDropped(dropped: number, kept: number): void {
-    this.#tools.crossedMaxTools(); // this warning says it: the next tool added does not again
-    queueMicrotask(() =>
-      this.#emit('warning', {
-        type: 'warning',
-        message: `tripstate: the snapshot held more than maxTools ${this.#options.maxTools} tools: kept ${kept} (every open, half-open, isolated or failing one, then the closed ones listed last), dropped ${dropped} closed ones`,
-      }),
-    );
-  }
-
-  /** Places the tools of a snapshot; `merge`: a tool already used keeps its state unless closed without failures. */
-  #apply(input: unknown, merge: boolean): void {
-    if (input === undefined || this.#stopped) return;
-    const { kept: tools, dropped } = planRestore(
-      restoreRegistrySnapshot(
-        input,
-        (tool) => optionsForTool(this.#options, tool).config,
-        this.#options.maxToolNameLength,
-      ),
-      this.#options.maxTools,
-    );
-    for (const [tool, snapshot] of tools) {
-      const known = merge ? this.#tools.get(tool) : undefined;
-      if (known !== undefined && (known.breaker.state !== 'closed' || known.breaker.failureCount > 0))
-        continue;
-      if (known !== undefined) this.#remove(known);
-      const breaker =
-        snapshot.value === 'closed'
-          ? this.#place(tool, liveContext(snapshot.context), undefined)
-          : this.#place(tool, undefined, snapshot);
-      if (breaker.state === 'open' || breaker.state === 'isolated') this.#track(tool, true);
-    }
-    if (dropped > 0) this.#warnDropped(dropped, tools.length);
-  }
-
-  /** A failed load or restore: thrown (or rejected from ready()), or an empty start with a `warning`. */
-  #loadFailed(error: unknown): void {
-    if (this.#options.onInvalidSnapshot === 'throw' || !(error instanceof SnapshotError)) {
-      this.#persistence?.disable();
-      throw error;
-    }
-    for (const slot of [...this.#tools.values()]) this.#remove(slot);
-    this.#persistence?.cleared();
-    const message = `tripstate: started empty: ${error.message}`;
-    queueMicrotask(() => this.#emit('warning', { type: 'warning', message, error }));
   }
 }
 

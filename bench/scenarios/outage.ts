@@ -5,19 +5,38 @@
  * same then `reset(tool)` one tool at a time. Whole operations are timed once each (they are
  * seconds long before the fix, milliseconds after); heap is measured after a full collection.
  */
+import { createActor, type AnyActorRef } from 'xstate';
+import { breakerMachine } from '../../machines/breaker.machine.js';
 import type { BenchConfig } from '../config.js';
 import { HOUR_MS } from '../contenders.js';
 import { createRegistry, type Registry } from '../../src/index.js';
+import { unrefClock } from '../../src/clock.js';
+import { resolveBreakerOptions } from '../../src/options.js';
+import { indexScheduler } from '../../src/registry/scheduler-index.js';
 import { formatBytes, formatNs, type ScenarioResult, type Target } from '../report.js';
 import { heapUsed, nowNs } from '../stats.js';
 
 const openOptions = { failureThreshold: 1, minBackoffMs: HOUR_MS, maxBackoffMs: HOUR_MS };
 
+/** CPU time of the process (every thread, the garbage collector's too) for each timed operation. */
+const cpu: number[] = [];
+
+/** Wall time of `fn` in ns; its CPU time is pushed to `cpu` (on a loaded machine, the steadier figure). */
 function timed(fn: () => void): number {
+  const cpuBefore = process.cpuUsage();
   const start = nowNs();
   fn();
-  return nowNs() - start;
+  const ns = nowNs() - start;
+  const { user, system } = process.cpuUsage(cpuBefore);
+  cpu.push((user + system) * 1000);
+  return ns;
 }
+
+/** The CPU time of the last operation timed, per item. */
+const lastCpu = (n: number): string => `cpu ${formatNs((cpu.at(-1) ?? 0) / n)} each`;
+
+/** Heap per item, after a full collection. */
+const perHeap = (bytes: number, n: number): string => `heap ${(bytes / n / 1024).toFixed(1)} KiB each`;
 
 function openAll(registry: Registry, tools: readonly string[]): void {
   for (const tool of tools) registry.tryAcquire(tool)?.failure('network');
@@ -42,12 +61,38 @@ function newTools(count: number): { addNs: number; heap: number; warnings: numbe
 function openThen(
   tools: readonly string[],
   end: (registry: Registry) => void,
-): { openNs: number; endNs: number } {
+): { openNs: number; endNs: number; openCpu: string; endCpu: number } {
+  const heapBefore = heapUsed();
   const registry = createRegistry({ defaults: openOptions, maxTools: 2 * tools.length });
   const openNs = timed(() => openAll(registry, tools));
+  const openCpu = `${lastCpu(tools.length)}, ${perHeap(heapUsed() - heapBefore, tools.length)}`;
   const endNs = timed(() => end(registry));
+  const endCpu = cpu.at(-1) ?? 0;
   registry.stop();
-  return { openNs, endNs };
+  return { openNs, endNs, openCpu, endCpu };
+}
+
+/**
+ * The floor under (b): XState alone, no registry. For each circuit, a breaker actor created and
+ * started in one actor system (as a registry does) and sent the failure that opens it.
+ */
+function bareOpening(count: number): { ns: number; cpu: string } {
+  const { config } = resolveBreakerOptions(openOptions);
+  const heapBefore = heapUsed();
+  const root = createActor(breakerMachine, { input: { config }, clock: unrefClock });
+  indexScheduler(root.system);
+  const actors: AnyActorRef[] = [];
+  const at = Date.now();
+  const ns = timed(() => {
+    for (let i = 0; i < count; i++) {
+      const actor = createActor(breakerMachine, { input: { config }, parent: root, id: `t${i}` }).start();
+      actor.send({ type: 'call.failed', generation: 1, category: 'network', at });
+      actors.push(actor);
+    }
+  });
+  const cpuEach = `${lastCpu(count)}, ${perHeap(heapUsed() - heapBefore, count)}`;
+  for (const actor of actors) actor.send({ type: 'breaker.reset', at }); // cancels the backoff timers
+  return { ns, cpu: cpuEach };
 }
 
 export function outage(config: BenchConfig): Promise<ScenarioResult> {
@@ -56,11 +101,12 @@ export function outage(config: BenchConfig): Promise<ScenarioResult> {
   const added = config.smoke ? 5_000 : 100_000;
   const { addNs, heap, warnings } = newTools(added);
   const tools = Array.from({ length: circuits }, (_, i) => `mcp__down__tool_${i}`);
-  const { openNs, endNs: stopNs } = openThen(tools, (registry) => registry.stop());
+  const { openNs, endNs: stopNs, openCpu } = openThen(tools, (registry) => registry.stop());
   const { endNs: resetAllNs } = openThen(tools, (registry) => registry.resetAll());
-  const { endNs: resetNs } = openThen(tools, (registry) => {
+  const { endNs: resetNs, endCpu: resetCpu } = openThen(tools, (registry) => {
     for (let i = 0; i < resets; i++) registry.reset(tools[i]!);
   });
+  const bare = bareOpening(circuits); // last: as warm as the registry's runs
 
   const per = (ns: number, n: number): string => `${formatNs(ns)} (${formatNs(ns / n)} each)`;
   const targets: Target[] = config.smoke
@@ -91,10 +137,19 @@ export function outage(config: BenchConfig): Promise<ScenarioResult> {
             per(addNs, added),
             `heap +${formatBytes(heap)}, ${warnings} warning(s)`,
           ],
-          [`${circuits} circuits opening`, per(openNs, circuits), ''],
+          [`${circuits} circuits opening`, per(openNs, circuits), openCpu],
+          [
+            `  XState alone: ${circuits} actors started, opened`,
+            per(bare.ns, circuits),
+            `the floor: no registry; ${bare.cpu}`,
+          ],
           [`stop() with ${circuits} open`, formatNs(stopNs), ''],
           [`resetAll() with ${circuits} open`, formatNs(resetAllNs), ''],
-          [`reset(tool) with ${circuits} open`, per(resetNs, resets), `${resets} tools reset one by one`],
+          [
+            `reset(tool) with ${circuits} open`,
+            per(resetNs, resets),
+            `${resets} one by one; cpu ${formatNs(resetCpu / resets)} each`,
+          ],
         ],
         notes: ['each operation is timed once: a trend across runs, not a distribution'],
       },

@@ -111,7 +111,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Every state value the breaker machine can be in. */
 export type BreakerStateValue =
-  'closed' | { readonly open: 'cooling' } | { readonly halfOpen: 'idle' | 'probing' } | 'isolated';
+  | 'closed'
+  | { readonly open: 'cooling' }
+  | { readonly halfOpen: 'idle' | 'probing' | 'claiming' }
+  | 'isolated';
 
 const own = (value: object, key: string): unknown =>
   Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
@@ -162,6 +165,8 @@ function stateValue(value: unknown): BreakerStateValue {
     const child = keys.length === 1 ? own(value, keys[0] as string) : undefined;
     if (keys[0] === 'open' && child === 'cooling') return { open: 'cooling' };
     if (keys[0] === 'halfOpen' && (child === 'idle' || child === 'probing')) return { halfOpen: child };
+    // Waiting for the fleet's answer about the probe lease: restored idle, deciding alone until it rejoins.
+    if (keys[0] === 'halfOpen' && child === 'claiming') return { halfOpen: 'idle' };
   }
   throw new SnapshotError(
     'value',
@@ -238,6 +243,8 @@ export function restoreBreakerSnapshot(
     probeFailures: laterCount(c, 'probeFailures'),
     probeSlowCalls: laterCount(c, 'probeSlowCalls'),
     idleSince: own(c, 'idleSince') === undefined ? null : time(c, 'idleSince', true),
+    // A restored breaker decides alone until the share sends it the fleet's state again.
+    fleetGeneration: null,
   };
   liveContext(context); // validates the window's counters
   const open = typeof value === 'object' && 'open' in value;

@@ -5,21 +5,14 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, until } from '../servers.js';
+
+export { until };
 
 export const PROMETHEUS = '/usr/bin/prometheus';
 export const PROMTOOL = '/usr/bin/promtool';
-
-/** A port nobody listens on now, on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export interface PrometheusServer {
   readonly url: string;
@@ -93,20 +86,6 @@ export async function startPrometheus(target: string): Promise<PrometheusServer>
       return value === undefined ? undefined : Number(value);
     },
   };
-}
-
-/** Polls `check` every 100 ms until it is true; throws after `ms` (a bounded wait). */
-export async function until(check: () => Promise<boolean>, ms: number, why: () => string): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms: ${why()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** `promtool check metrics` on an exposition: its exit status and what it printed. */

@@ -30,6 +30,9 @@ import { planRestore } from './registry/restore-plan.js';
 import { indexScheduler } from './registry/scheduler-index.js';
 import { ToolSlot } from './registry/slot.js';
 import { RegistryTools } from './registry/tools.js';
+import { FleetLink } from './share/link.js';
+import { checkShare, registryTarget } from './share/targets.js';
+import type { ShareStatus } from './share/types.js';
 
 export type { RegistryEventMap } from './registry/events.js';
 
@@ -80,6 +83,8 @@ export class Registry {
     [Symbol.iterator]: () => this.entries(),
   };
   #stopped = false;
+  /** The fleet share's link, with `share`. */
+  readonly #link: FleetLink | undefined;
 
   constructor(options: RegistryOptions = {}) {
     this.#options = resolveRegistryOptions(options);
@@ -122,6 +127,22 @@ export class Registry {
     this.actor.on('recoveryResumed', (event) => this.#emit('recoveryResumed', event));
     this.actor.start();
     this.#restore(options);
+    this.#link =
+      options.share === undefined
+        ? undefined
+        : new FleetLink(
+            registryTarget(
+              this,
+              (tool) => this.#tools.get(tool)?.breaker,
+              (message, error) => this.#emit('warning', { type: 'warning', message, error }),
+            ),
+            checkShare(options.share),
+          );
+  }
+
+  /** With a `share`: `connected`, or `degraded` while the share cannot be reached (each process decides alone); undefined without one. */
+  get shareStatus(): ShareStatus | undefined {
+    return this.#link?.status;
   }
 
   /** Epoch milliseconds on the registry's clock: its `clock.now()` (a simulated clock's time), else `Date.now()`. */
@@ -136,7 +157,8 @@ export class Registry {
    * `onInvalidSnapshot` is `'throw'`. Calls made before are served as for tools never seen.
    */
   ready(): Promise<void> {
-    return this.#ready;
+    const link = this.#link;
+    return link === undefined ? this.#ready : Promise.all([this.#ready, link.ready]).then(() => undefined);
   }
 
   /**
@@ -348,6 +370,7 @@ export class Registry {
   stop(): void {
     if (this.#stopped) return;
     void this.#persistence?.stop().catch(() => undefined); // failures are `warning` events
+    void this.#link?.stop();
     this.#stopped = true;
     for (const { breaker } of this.#tools.values()) breaker.stop();
     for (const breaker of this.#live) breaker.stop();

@@ -11,8 +11,10 @@ export interface PersistedWindow {
 }
 
 /** A breaker's context as JSON (the window's typed array as a plain array). */
-export type PersistedBreakerContext = Omit<BreakerContext, 'window'> & {
+export type PersistedBreakerContext = Omit<BreakerContext, 'window' | 'fleetGeneration'> & {
   readonly window: PersistedWindow | null;
+  /** Not restored: a restored breaker decides alone until its share sends it the fleet's state. */
+  readonly fleetGeneration?: number | null;
 };
 
 /** The XState persisted snapshot of one breaker: plain JSON. */
@@ -43,10 +45,11 @@ export function liveContext(context: PersistedBreakerContext): BreakerContext {
   const spec = context.config.window;
   const fresh = createWindow(spec);
   const saved = context.window;
+  const fleetGeneration = context.fleetGeneration ?? null;
   if (spec === null || fresh === null || saved === null || saved.counts.length !== fresh.counts.length) {
-    return { ...context, window: fresh };
+    return { ...context, window: fresh, fleetGeneration };
   }
-  return { ...context, window: filledWindow(spec, fresh, saved) };
+  return { ...context, window: filledWindow(spec, fresh, saved), fleetGeneration };
 }
 
 function filledWindow(spec: WindowConfig, window: OutcomeWindow, saved: PersistedWindow): OutcomeWindow {
@@ -243,8 +246,6 @@ export function restoreBreakerSnapshot(
     probeFailures: laterCount(c, 'probeFailures'),
     probeSlowCalls: laterCount(c, 'probeSlowCalls'),
     idleSince: own(c, 'idleSince') === undefined ? null : time(c, 'idleSince', true),
-    // A restored breaker decides alone until the share sends it the fleet's state again.
-    fleetGeneration: null,
   };
   liveContext(context); // validates the window's counters
   const open = typeof value === 'object' && 'open' in value;

@@ -53,13 +53,14 @@ class Hub implements MemoryShareHub {
   }
 
   /** Runs one script on the server, asynchronously; publishes its record when it says so. */
-  #run<T extends { record?: FleetRecord; publish?: boolean }>(write: (ledger: FleetLedger) => T): Promise<T> {
+  #run<T extends object>(write: (ledger: FleetLedger) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       queueMicrotask(() => {
         if (!this.#reachable) return reject(new Error('tripstate: memory share unreachable'));
         this.commands++;
         const result = write(this.#ledger);
-        if (result.publish === true && result.record !== undefined) this.#publish(result.record);
+        const written = result as { record?: FleetRecord; publish?: boolean };
+        if (written.publish === true && written.record !== undefined) this.#publish(written.record);
         resolve(result);
       });
     });

@@ -13,7 +13,7 @@ export interface PersistedWindow {
 /** A breaker's context as JSON (the window's typed array as a plain array). */
 export type PersistedBreakerContext = Omit<BreakerContext, 'window' | 'fleetGeneration'> & {
   readonly window: PersistedWindow | null;
-  /** Not restored: a restored breaker decides alone until its share sends it the fleet's state. */
+  /** Absent from snapshots saved before fleets existed (restored as null). */
   readonly fleetGeneration?: number | null;
 };
 
@@ -167,9 +167,8 @@ function stateValue(value: unknown): BreakerStateValue {
     const keys = Object.keys(value);
     const child = keys.length === 1 ? own(value, keys[0] as string) : undefined;
     if (keys[0] === 'open' && child === 'cooling') return { open: 'cooling' };
-    if (keys[0] === 'halfOpen' && (child === 'idle' || child === 'probing')) return { halfOpen: child };
-    // Waiting for the fleet's answer about the probe lease: restored idle, deciding alone until it rejoins.
-    if (keys[0] === 'halfOpen' && child === 'claiming') return { halfOpen: 'idle' };
+    if (keys[0] === 'halfOpen' && (child === 'idle' || child === 'probing' || child === 'claiming'))
+      return { halfOpen: child };
   }
   throw new SnapshotError(
     'value',
@@ -246,6 +245,8 @@ export function restoreBreakerSnapshot(
     probeFailures: laterCount(c, 'probeFailures'),
     probeSlowCalls: laterCount(c, 'probeSlowCalls'),
     idleSince: own(c, 'idleSince') === undefined ? null : time(c, 'idleSince', true),
+    // Absent from snapshots saved before fleets existed.
+    fleetGeneration: own(c, 'fleetGeneration') == null ? null : count(c, 'fleetGeneration'),
   };
   liveContext(context); // validates the window's counters
   const open = typeof value === 'object' && 'open' in value;

@@ -60,11 +60,16 @@ if before == 0 and e.f > 0 then publish() end
 return view(nil)
 `;
 
-/** ARGV[3] expected generation ('' : none known), ARGV[4] reason, ARGV[5] backoff ms, ARGV[6] remaining ms. */
+/**
+ * ARGV[3] expected generation ('' : none known), ARGV[4] reason, ARGV[5] backoff ms, ARGV[6]
+ * remaining ms. A writer that saw a newer generation than the record holds means the record was
+ * lost (Redis restarted empty): its opening is taken, above the generation it saw.
+ */
 export const OPEN = `${PRELUDE}
 local fits
-if ARGV[3] == '' then fits = (e.s == 'closed') else fits = (e.g == tonumber(ARGV[3])) end
+if ARGV[3] == '' then fits = (e.s == 'closed') else fits = (e.g <= tonumber(ARGV[3])) end
 if not fits then return view(nil) end
+if ARGV[3] ~= '' then e.g = math.max(e.g, tonumber(ARGV[3])) end
 open(ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]))
 return view(nil)
 `;

@@ -94,8 +94,10 @@ export class FleetLedger {
     opening: { reason: OpenReason; backoffMs: number; remainingMs: number },
   ): { record: FleetRecord; publish: boolean } {
     const e = this.#entry(tool);
-    const fits = expected === null ? e.state === 'closed' : e.generation === expected;
+    // A writer that saw a newer generation than the record holds means the record was lost.
+    const fits = expected === null ? e.state === 'closed' : e.generation <= expected;
     if (!fits) return { record: this.read(tool), publish: false };
+    if (expected !== null) e.generation = Math.max(e.generation, expected);
     this.#open(e, opening.reason, opening.backoffMs, opening.remainingMs);
     return { record: this.read(tool), publish: true };
   }

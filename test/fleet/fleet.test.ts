@@ -1,0 +1,167 @@
+/**
+ * Eight worker processes share one provider through a real Redis: openings, probes and
+ * closings are fleet-wide; Redis lost and restarted; a process paused past its lease.
+ * Every wait is bounded.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { redisShare } from '../../src/redis/index.js';
+import type { FleetRecord } from '../../src/share/types.js';
+import { removeCompiledFleet } from './fixtures/compile.js';
+import { sleep, startProvider, startWorker, until, type Provider, type Worker, type WorkerOptions } from './harness.js';
+import { redisTestsRun, startRedis, type RedisServer } from './redis-server.js';
+
+const WORKERS = 8;
+const BACKOFF_MS = 600;
+const base = { failureThreshold: 3, backoffMs: BACKOFF_MS, probeTimeoutMs: 400, intervalMs: 20 } as const;
+
+describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers through Redis', () => {
+  let redis: RedisServer;
+  let workers: Worker[] = [];
+  const providers: Provider[] = [];
+  let prefixes = 0;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterEach(() => {
+    for (const worker of workers) worker.stop();
+    workers = [];
+  });
+  afterAll(async () => {
+    await Promise.all(providers.map((p) => p.close()));
+    await redis.stop();
+    removeCompiledFleet();
+  });
+
+  const fleet = async (options: Omit<WorkerOptions, 'keyPrefix'>, count = WORKERS): Promise<Worker[]> => {
+    const keyPrefix = `fleet${++prefixes}:`;
+    const started = Array.from({ length: count }, (_, i) => startWorker(i, { ...options, keyPrefix }));
+    workers.push(...started);
+    await until(() => started.every((w) => w.lines.some((l) => l.event === 'ready')), 20_000, 'workers ready');
+    return started;
+  };
+  const provider = async (): Promise<Provider> => {
+    const p = await startProvider();
+    providers.push(p);
+    return p;
+  };
+  const firstAfter = (w: Worker, event: string, after: number, remote?: boolean) =>
+    w.lines.find((l) => l.event === event && l.t >= after && (remote === undefined || l.remote === remote));
+  const foreign = (ws: Worker[]) => ws.flatMap((w) => w.lines.filter((l) => l.event === 'foreign'));
+
+  /** Provider fails for 5 backoffs after the first opening: the first opening time and the probes sent. */
+  async function outage(ws: Worker[], p: Provider): Promise<{ openedAt: number; spread: number; probes: number }> {
+    const failingSince = Date.now();
+    p.failing = true;
+    await until(() => ws.every((w) => firstAfter(w, 'opened', failingSince)), 10_000, 'every worker open');
+    const times = ws.map((w) => (firstAfter(w, 'opened', failingSince) as { t: number }).t);
+    const openedAt = Math.min(...times);
+    // Calls admitted before the opening reached a worker settle within a few ms; count after.
+    const from = openedAt + 150;
+    const to = openedAt + 5 * BACKOFF_MS + BACKOFF_MS / 2;
+    await sleep(to - Date.now() + 50);
+    const probes = p.arrivals.filter((t) => t > from && t <= to).length;
+    return { openedAt, spread: Math.max(...times) - openedAt, probes };
+  }
+
+  it('rejects everywhere within 100 ms of the first opening, sends one probe per backoff, closes everywhere within 100 ms', async () => {
+    const shared = await provider();
+    const ws = await fleet({ ...base, provider: shared.url, url: redis.url });
+    expect(ws.every((w) => w.lines.find((l) => l.event === 'ready')?.status === 'connected')).toBe(true);
+    const { spread, probes } = await outage(ws, shared);
+    const recoveredSince = Date.now();
+    shared.failing = false;
+    await until(() => ws.every((w) => firstAfter(w, 'closed', recoveredSince)), 5 * BACKOFF_MS, 'every worker closed');
+    const closes = ws.map((w) => (firstAfter(w, 'closed', recoveredSince) as { t: number }).t);
+    const closeSpread = Math.max(...closes) - Math.min(...closes);
+    const local = ws.filter((w) => firstAfter(w, 'closed', recoveredSince)?.remote === false);
+    console.info(
+      `fleet with share: openings reached all ${WORKERS} workers within ${spread} ms, ${probes} probes over 5 backoffs, closings within ${closeSpread} ms`,
+    );
+    expect(spread).toBeLessThanOrEqual(100);
+    expect(probes).toBeLessThanOrEqual(5); // halfOpenProbes (1) per backoff, 5 backoffs
+    expect(probes).toBeGreaterThanOrEqual(3);
+    expect(local).toHaveLength(1); // one process probed and closed; the others heard it
+    expect(closeSpread).toBeLessThanOrEqual(100);
+    expect(foreign(ws)).toEqual([]);
+  });
+
+  it('without a share, the same fleet sends a probe per worker per backoff (side by side)', async () => {
+    const alone = await provider();
+    const ws = await fleet({ ...base, provider: alone.url, url: null });
+    const { probes } = await outage(ws, alone);
+    console.info(`fleet without share: ${probes} probes over 5 backoffs`);
+    expect(probes).toBeGreaterThanOrEqual(WORKERS * 3);
+    alone.failing = false;
+  });
+
+  it('keeps every worker on its own breakers when Redis is SIGKILLed, and converges once it is back', async () => {
+    const p = await provider();
+    const ws = await fleet({ ...base, provider: p.url, url: redis.url });
+    p.failing = true;
+    const since = Date.now();
+    await until(() => ws.every((w) => firstAfter(w, 'opened', since)), 10_000, 'every worker open');
+    const killedAt = Date.now();
+    await redis.kill('SIGKILL');
+    await until(() => ws.every((w) => firstAfter(w, 'status', killedAt)?.status === 'degraded'), 5_000, 'every worker degraded');
+    expect(ws.every((w) => w.lines.filter((l) => l.event === 'warning' && l.t >= killedAt).length === 1)).toBe(true);
+    // Local breakers keep working: each worker probes on its own and reopens.
+    await until(() => ws.every((w) => firstAfter(w, 'opened', killedAt, false)), 4 * BACKOFF_MS, 'local reopenings');
+    await redis.restart();
+    const restartedAt = Date.now();
+    await until(() => ws.every((w) => firstAfter(w, 'status', restartedAt)?.status === 'connected'), 5_000, 'every worker connected');
+    const connectedAt = Date.now();
+    // Within one backoff the fleet shares again: from then, one probe per backoff.
+    const from = connectedAt + BACKOFF_MS;
+    await sleep(from + 3 * BACKOFF_MS - Date.now());
+    const probes = p.arrivals.filter((t) => t > from && t <= from + 3 * BACKOFF_MS).length;
+    console.info(`after Redis restart: connected ${connectedAt - restartedAt} ms after the restart, ${probes} probes over the next 3 backoffs`);
+    expect(probes).toBeLessThanOrEqual(4);
+    expect(foreign(ws)).toEqual([]);
+    p.failing = false;
+  });
+
+  it('a worker SIGSTOPped past its probe lease cannot close the circuit when it resumes', async () => {
+    const p = await provider();
+    const [worker] = await fleet({ ...base, failureThreshold: 1, probeTimeoutMs: 200, provider: p.url, url: redis.url }, 1);
+    const w = worker as Worker;
+    const keyPrefix = `fleet${prefixes}:`;
+    const records: FleetRecord[] = [];
+    const other = redisShare({ url: redis.url, keyPrefix }).open({
+      record: (record) => records.push(record),
+      status: () => undefined,
+    });
+    try {
+      p.failing = true;
+      await until(() => records.some((r) => r.state === 'open'), 5_000, 'the fleet open');
+      const opened = records.find((r) => r.state === 'open') as FleetRecord;
+      // The next request is the worker's probe: it is answered ok after 150 ms; the worker is stopped as it arrives.
+      let stopped = false;
+      p.onRequest = () => {
+        if (stopped) return;
+        stopped = true;
+        p.failing = false;
+        p.delayMs = 150;
+        w.child.kill('SIGSTOP');
+      };
+      await until(() => stopped, 3 * BACKOFF_MS, 'the probe');
+      await sleep(400); // the lease (200 ms) expires while the worker is stopped
+      const claim = await other.claimProbe('provider', opened.generation, 'other-process', 10_000);
+      expect(claim.granted).toBe(true);
+      const resumedAt = Date.now();
+      w.child.kill('SIGCONT');
+      await until(() => w.lines.some((l) => l.event === 'closed' && l.t >= resumedAt) || Date.now() - resumedAt > 500, 1_000, 'the stale result');
+      await sleep(300);
+      const [record] = (await other.load()).filter((r) => r.tool === 'provider');
+      expect(record?.state).toBe('open');
+      // Its close was refused: the worker applied the fleet's record and is open again.
+      const last = w.lines.filter((l) => l.event === 'opened' || l.event === 'closed').at(-1);
+      expect(last?.event).toBe('opened');
+    } finally {
+      p.onRequest = null;
+      p.delayMs = 0;
+      w.child.kill('SIGCONT');
+      await other.end();
+    }
+  });
+});

@@ -31,6 +31,24 @@ const SLOTS = DURATION_BUCKETS.length + 1;
 export class DurationSinks {
   readonly listeners = new Set<DurationListener>();
   observers = 0;
+
+  /**
+   * Adds an observer, and its listener if given: `first` runs when it is the first observer.
+   * Returns the function that removes it (once): `last` runs when no observer is left.
+   */
+  observe(listener: DurationListener | undefined, first: () => void, last: () => void): () => void {
+    this.observers++;
+    if (listener !== undefined) this.listeners.add(listener);
+    if (this.observers === 1) first();
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      this.observers--;
+      if (listener !== undefined) this.listeners.delete(listener);
+      if (this.observers === 0) last();
+    };
+  }
 }
 
 /**

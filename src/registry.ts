@@ -268,17 +268,15 @@ export class Registry {
    */
   measureDurations(listener?: DurationListener): () => void {
     const sinks = this.#durations;
-    sinks.observers++;
-    if (listener !== undefined) sinks.listeners.add(listener);
-    if (sinks.observers === 1) for (const { breaker } of this.#tools.values()) breaker.attachDurations(sinks);
-    let active = true;
-    return () => {
-      if (!active) return;
-      active = false;
-      sinks.observers--;
-      if (listener !== undefined) sinks.listeners.delete(listener);
-      if (sinks.observers === 0) for (const { breaker } of this.#tools.values()) breaker.detachDurations();
-    };
+    return sinks.observe(
+      listener,
+      () => {
+        for (const { breaker } of this.#tools.values()) breaker.attachDurations(sinks);
+      },
+      () => {
+        for (const { breaker } of this.#tools.values()) breaker.detachDurations();
+      },
+    );
   }
 
   /** The context of a tool's breaker before its first call: closed, as if its chart had just started. */

@@ -1,0 +1,230 @@
+/**
+ * The breaker chart's actions, by the names the chart uses: context updates (`assign`) and the
+ * events the chart emits. Time comes from the event (`at`) or from a deadline in context.
+ */
+import { enqueueActions } from 'xstate';
+import {
+  nextBackoff,
+  openDuration,
+  rateReached,
+  remainingBackoff,
+  withFailureRecorded,
+  withFailuresCleared,
+} from './breaker.logic.js';
+import { createWindow, windowTotals, withOutcome } from './breaker.window.js';
+import {
+  countedOutcome,
+  initialBreakerContext,
+  jitterDraw,
+  noProbeResults,
+  recovered,
+  timeOf,
+} from './breaker.context.js';
+import { breakerSetup } from './breaker.setup.js';
+import type { BreakerContext, BreakerEmitted, BreakerEvent, BreakerState } from './breaker.types.js';
+
+export const breakerActions = {
+  nextGeneration: breakerSetup.assign({ generation: ({ context }) => context.generation + 1 }),
+  recordFailure: breakerSetup.assign(({ context, event }) =>
+    event.type === 'call.failed'
+      ? withFailureRecorded(context, event.category, event.at, event.count ?? 1)
+      : context,
+  ),
+  clearFailures: breakerSetup.assign(({ context }) => withFailuresCleared(context)),
+  recordOutcome: breakerSetup.assign({
+    window: ({ context, event }) => {
+      const { config, window } = context;
+      const outcome = countedOutcome(context, event);
+      if (config.window === null || window === null || outcome === null) return window;
+      if (event.type === 'call.failed' && event.inWindow === true) return window;
+      return withOutcome(config.window, window, (event as { at: number }).at, outcome.failed, outcome.slow);
+    },
+  }),
+  tripCircuit: breakerSetup.enqueueActions(({ context, event, enqueue }) => {
+    if (event.type !== 'call.failed' && event.type !== 'call.succeeded') return;
+    const { config, window } = context;
+    const rate =
+      config.window === null || window === null
+        ? null
+        : rateReached(config, windowTotals(config.window, window, event.at));
+    const reason = context.failureCount >= config.failureThreshold ? 'threshold' : (rate ?? 'threshold');
+    const backoffMs = nextBackoff(context.config, 0);
+    const duration = openDuration(
+      context.config,
+      backoffMs,
+      jitterDraw(context.config),
+      event.type === 'call.failed' ? event.retryAfterMs : undefined,
+    );
+    const retryAt = event.at + duration;
+    enqueue.assign({
+      currentBackoffMs: backoffMs,
+      openedAt: event.at,
+      retryAt,
+      openCount: context.openCount + 1,
+    });
+    enqueue.emit({
+      type: 'opened',
+      reason,
+      backoffMs: duration,
+      retryAt,
+      failureCount: context.failureCount,
+      category: event.type === 'call.failed' ? event.category : null,
+    });
+  }),
+  reopenAfterProbeFailure: breakerSetup.enqueueActions(({ context, event, enqueue }) => {
+    if (event.type !== 'call.failed' && event.type !== 'call.succeeded') return;
+    const failed = event.type === 'call.failed';
+    const backoffMs = nextBackoff(context.config, context.currentBackoffMs);
+    const duration = openDuration(
+      context.config,
+      backoffMs,
+      jitterDraw(context.config),
+      failed ? event.retryAfterMs : undefined,
+    );
+    const retryAt = event.at + duration;
+    enqueue.assign({
+      currentBackoffMs: backoffMs,
+      openedAt: event.at,
+      retryAt,
+      openCount: context.openCount + 1,
+      lastErrorCategory: failed ? event.category : context.lastErrorCategory,
+      lastErrorAt: failed ? event.at : context.lastErrorAt,
+      probesInFlight: 0,
+      probeStartedAt: null,
+      ...noProbeResults,
+    });
+    enqueue.emit({
+      type: 'opened',
+      reason: 'probeFailed',
+      backoffMs: duration,
+      retryAt,
+      failureCount: context.failureCount,
+      category: failed ? event.category : null,
+    });
+  }),
+  reopenAfterProbeTimeout: breakerSetup.enqueueActions(({ context, enqueue }) => {
+    const at = (context.probeStartedAt ?? 0) + context.config.probeTimeoutMs;
+    const backoffMs = nextBackoff(context.config, context.currentBackoffMs);
+    const duration = openDuration(context.config, backoffMs, jitterDraw(context.config));
+    const retryAt = at + duration;
+    enqueue.assign({
+      currentBackoffMs: backoffMs,
+      openedAt: at,
+      retryAt,
+      openCount: context.openCount + 1,
+      lastErrorCategory: 'timeout',
+      lastErrorAt: at,
+      probesInFlight: 0,
+      probeStartedAt: null,
+      ...noProbeResults,
+    });
+    enqueue.emit({
+      type: 'opened',
+      reason: 'probeTimeout',
+      backoffMs: duration,
+      retryAt,
+      failureCount: context.failureCount,
+      category: 'timeout',
+    });
+  }),
+  enterHalfOpen: breakerSetup.enqueueActions(({ context, event, enqueue }) => {
+    enqueue.assign({
+      generation: context.generation + 1,
+      halfOpenCount: context.halfOpenCount + 1,
+      retryAt: null,
+      probesInFlight: 0,
+      probeStartedAt: null,
+      window: createWindow(context.config.window),
+      ...noProbeResults,
+      idleSince: timeOf(event, context.retryAt),
+    });
+    enqueue.emit({ type: 'halfOpened', at: timeOf(event, context.retryAt) });
+  }),
+  markIdle: breakerSetup.assign({ idleSince: ({ context, event }) => timeOf(event, context.idleSince) }),
+  startHealthCheck: breakerSetup.enqueueActions(({ context, enqueue }) => {
+    const at = (context.idleSince ?? 0) + (context.config.healthCheckGraceMs ?? 0);
+    enqueue.assign({ probeStartedAt: at });
+    enqueue.emit({ type: 'healthCheckStarted', generation: context.generation, at });
+  }),
+  claimProbe: breakerSetup.assign({
+    probesInFlight: ({ context }) => context.probesInFlight + 1,
+    probeStartedAt: ({ context, event }) => context.probeStartedAt ?? timeOf(event, null),
+  }),
+  freeProbe: breakerSetup.assign(({ context, event }) => {
+    // With a window, a counted result keeps its slot until all `halfOpenProbes` are in.
+    const outcome = context.window === null ? null : countedOutcome(context, event);
+    return {
+      probesInFlight: Math.max(0, context.probesInFlight - 1),
+      probeStartedAt: context.probesInFlight > 1 ? context.probeStartedAt : null,
+      ...(outcome === null
+        ? {}
+        : {
+            probeResults: context.probeResults + 1,
+            probeFailures: context.probeFailures + (outcome.failed ? 1 : 0),
+            probeSlowCalls: context.probeSlowCalls + (outcome.slow ? 1 : 0),
+          }),
+    };
+  }),
+  abandonProbes: breakerSetup.assign({
+    generation: ({ context }) => context.generation + 1,
+    probesInFlight: 0,
+    probeStartedAt: null,
+  }),
+  closeAfterProbe: breakerSetup.enqueueActions(({ context, enqueue }) => {
+    enqueue.assign(recovered(context.config));
+    enqueue.emit({ type: 'closed', reason: 'probeSucceeded' });
+  }),
+  resetCircuit: breakerSetup.enqueueActions(({ context, enqueue }) => {
+    enqueue.assign({
+      ...initialBreakerContext(context.config),
+      generation: context.generation,
+    });
+    enqueue.emit({ type: 'closed', reason: 'reset' });
+  }),
+  isolateCircuit: breakerSetup.enqueueActions(({ event, enqueue }) => {
+    enqueue.assign({
+      retryAt: null,
+      openedAt: timeOf(event, null),
+      probesInFlight: 0,
+      probeStartedAt: null,
+    });
+    enqueue.emit({ type: 'isolated' });
+  }),
+  releaseIsolation: breakerSetup.enqueueActions(({ context, enqueue }) => {
+    enqueue.assign(recovered(context.config));
+    enqueue.emit({ type: 'closed', reason: 'released' });
+  }),
+  recordDenial: enqueueActions<
+    BreakerContext,
+    BreakerEvent,
+    { state: Exclude<BreakerState, 'closed'> },
+    BreakerEvent,
+    never,
+    never,
+    never,
+    never,
+    BreakerEmitted
+  >(({ context, event, enqueue }, params: { state: Exclude<BreakerState, 'closed'> }) => {
+    const at = timeOf(event, null);
+    enqueue.assign({ deniedRequests: context.deniedRequests + 1, lastDeniedAt: at });
+    enqueue.emit({
+      type: 'rejected',
+      state: params.state,
+      count: 1,
+      remainingBackoffMs: remainingBackoff(context, at),
+    });
+  }),
+  recordDenials: breakerSetup.enqueueActions(({ context, event, enqueue }) => {
+    if (event.type !== 'call.rejected') return;
+    enqueue.assign({
+      deniedRequests: context.deniedRequests + event.count,
+      lastDeniedAt: event.at,
+    });
+    enqueue.emit({
+      type: 'rejected',
+      state: event.state,
+      count: event.count,
+      remainingBackoffMs: remainingBackoff(context, event.at),
+    });
+  }),
+};

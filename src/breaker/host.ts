@@ -1,0 +1,29 @@
+/** What a breaker may be placed in: the host (a registry) that owns its actor, and how it starts. */
+import type { Actor, AnyActorRef } from 'xstate';
+import type { BreakerMachine } from '../../machines/breaker.machine.js';
+import type { BreakerContext } from '../../machines/breaker.types.js';
+import type { Breaker } from './breaker.js';
+
+/** What owns a breaker's actor (a registry): one object shared by all its breakers. @internal */
+export interface BreakerHost {
+  /** The parent of every breaker actor (which alone can stop them). */
+  readonly parent: AnyActorRef;
+  /** Called once the breaker has an actor. */
+  adopt(breaker: Breaker): void;
+  /** Stops the breaker's actor. */
+  stopActor(breaker: Breaker, actor: Actor<BreakerMachine>): void;
+  /** The breaker holds a batch that must be flushed (`breaker.flush()`) before any timer fires. */
+  batching(breaker: Breaker): void;
+  /** A listener of the breaker's `type` event threw `error`. */
+  listenerThrew(breaker: Breaker, type: string, error: unknown): void;
+}
+
+/** How a registry places a breaker. @internal */
+export interface ActorPlacement {
+  readonly tool?: string;
+  /** A persisted snapshot of unknown origin, validated before use. */
+  readonly snapshot?: unknown;
+  /** A context known to be valid (closed state): the breaker starts dormant, without an actor. */
+  readonly dormant?: BreakerContext;
+  readonly host?: BreakerHost;
+}

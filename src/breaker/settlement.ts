@@ -1,0 +1,129 @@
+/**
+ * Settlement: what an admitted call's outcome does. What the chart would only count or record
+ * (a success in a quiet `closed`, a failure below the thresholds, anything on a dormant
+ * breaker) is done here with the chart's own functions, or batched; the rest goes to the chart.
+ */
+import { countsAsFailure, isSlowCall, reachesThreshold } from '../../machines/breaker.logic.js';
+import type { ErrorCategory } from '../../machines/categories.js';
+import { abortCategory } from '../classify.js';
+import type { CallOutcome } from '../stats.js';
+import { measured } from './call-handlers.js';
+import { categoryOf, retryAfterOf } from './callee.js';
+import { dormantFailure, dormantSuccess } from './dormant.js';
+import { BreakerLifecycle } from './lifecycle.js';
+import { outcomeOf, recordInPlace, tripsWindow } from './window.js';
+
+/** The outcomes of a breaker's calls. @internal */
+export abstract class BreakerSettlement extends BreakerLifecycle {
+  /** A call admitted in `generation` succeeded (in `durationMs`, when measured). */
+  protected succeeded(generation: number, durationMs?: number): void {
+    this.counts.successes++;
+    this.#measured('success', null, durationMs);
+    const actor = this.runningActor;
+    if (actor === undefined) {
+      // Dormant means closed: the chart's `clearFailures` and `recordOutcome`, unless a rate trips.
+      if (generation !== this.dormantContext.generation) return;
+      const next = dormantSuccess(this.dormantContext, this.now, durationMs);
+      if (next === 'wake') return this.#wakeAndSend(generation, null, undefined, durationMs);
+      this.dormantContext = next;
+      return;
+    }
+    const { value, context } = actor.getSnapshot();
+    if (generation !== context.generation) return;
+    if (value === 'closed' && context.failureCount === 0 && this.batch.failures === 0) {
+      if (context.window === null) return;
+      if (this.batching) {
+        // The chart would only run `recordOutcome`: record here, in place, unless a rate trips.
+        const outcome = outcomeOf(context, this.now(), null, durationMs);
+        if (!tripsWindow(context, outcome)) return recordInPlace(context, outcome);
+      }
+    }
+    this.send({ type: 'call.succeeded', generation, at: this.now(), ...measured(durationMs) });
+  }
+
+  /** A call admitted in `generation` failed with an error of `category` (`error` itself, if any). */
+  protected failed(generation: number, category: ErrorCategory, error: unknown, durationMs?: number): void {
+    const counted = countsAsFailure(this.options.config, category);
+    this.counts.failed(category, counted);
+    this.#measured(counted ? 'failure' : 'ignored', category, durationMs);
+    if (this.runningActor === undefined) {
+      // Dormant means closed: the chart's `recordFailure` below the thresholds, else wake the actor.
+      const context = this.dormantContext;
+      if (this.isStopped || generation !== context.generation || !countsAsFailure(context.config, category))
+        return;
+      const next = dormantFailure(context, category, this.now, durationMs);
+      if (next !== 'wake') {
+        this.dormantContext = next;
+        return;
+      }
+      this.spawn('dormant');
+    }
+    const { value, context } = this.actor.getSnapshot();
+    if (generation !== context.generation) return;
+    if (value === 'closed') {
+      if (!countsAsFailure(context.config, category)) return;
+      const batch = this.batch;
+      if (this.batching && !reachesThreshold(context, batch.failures + 1)) {
+        const outcome = outcomeOf(context, this.now(), category, durationMs);
+        if (!tripsWindow(context, outcome)) {
+          // The chart would only run `recordFailure` and `recordOutcome`: record the outcome
+          // here, in place, and send the failures as one event later.
+          recordInPlace(context, outcome);
+          if (batch.addFailure(generation, category, this.now())) this.host?.batching(this.self());
+          return;
+        }
+      }
+    }
+    this.#sendFailure(generation, category, error, durationMs);
+  }
+
+  /** A dormant breaker whose outcome trips a rate: it gets its actor, and the chart the event. */
+  #wakeAndSend(
+    generation: number,
+    category: ErrorCategory | null,
+    error: unknown,
+    durationMs?: number,
+  ): void {
+    this.spawn('dormant');
+    if (category !== null) return this.#sendFailure(generation, category, error, durationMs);
+    this.send({ type: 'call.succeeded', generation, at: this.now(), ...measured(durationMs) });
+  }
+
+  #sendFailure(generation: number, category: ErrorCategory, error: unknown, durationMs?: number): void {
+    const retryAfterMs = error === undefined ? undefined : retryAfterOf(this.options, error, this.now());
+    this.send({
+      type: 'call.failed',
+      generation,
+      category,
+      at: this.now(),
+      ...(retryAfterMs ? { retryAfterMs } : {}),
+      ...measured(durationMs),
+    });
+  }
+
+  /** A permit admitted in `generation` was given back without a result. */
+  protected released(generation: number): void {
+    this.counts.released++;
+    if (this.runningActor === undefined) return;
+    const { value, context } = this.runningActor.getSnapshot();
+    if (generation !== context.generation || value === 'closed') return;
+    this.send({ type: 'call.released', generation, at: this.now() });
+  }
+
+  /** A failure after the caller's signal aborted is `cancelled`, or `timeout` when it timed out. */
+  protected failedCall(
+    generation: number,
+    error: unknown,
+    signal: AbortSignal | undefined,
+    durationMs: number | undefined,
+  ): void {
+    const category = signal?.aborted === true ? abortCategory(signal) : categoryOf(this.options, error);
+    this.failed(generation, category, error, durationMs);
+  }
+
+  /** Counts a slow call and records its duration, when measured. */
+  #measured(outcome: CallOutcome, category: ErrorCategory | null, durationMs: number | undefined): void {
+    if (isSlowCall(this.options.config, category, durationMs)) this.counts.slowCalls++;
+    if (durationMs !== undefined) this.durations?.record(this.tool, outcome, category, durationMs);
+  }
+}

@@ -3,7 +3,7 @@
  * are the pure functions of `breaker.fleet.ts`; here they are typed against the chart.
  */
 import { createWindow } from './breaker.window.js';
-import { initialBreakerContext, noProbeResults, recovered } from './breaker.context.js';
+import { initialBreakerContext, noProbeResults, recovered, timeOf } from './breaker.context.js';
 import { isBackoffElapsed } from './breaker.logic.js';
 import {
   isCurrentFleetGeneration,
@@ -60,6 +60,11 @@ export const fleetActions = {
   adoptFleetGeneration: breakerSetup.assign(({ context, event }) => {
     const generation = fleetGenerationOf(event);
     return generation === null || !isNewerFleetState(context, generation) ? {} : { fleetGeneration: generation };
+  }),
+  /** No lease answer within `probeTimeoutMs`: half-open goes idle from then, deciding alone. */
+  decideAlone: breakerSetup.assign({
+    idleSince: ({ context, event }) =>
+      timeOf(event, (context.idleSince ?? 0) + context.config.probeTimeoutMs),
   }),
   awaitFleetProbe: breakerSetup.assign(({ event }) =>
     event.type === 'fleet.probeTaken' ? withFleetProbeAwaited(event) : {},

@@ -114,6 +114,7 @@ export class Registry {
         this.actor.send({ type: 'breaker.stop', tool: breaker.tool as string, breaker: actor });
       },
       batching: (breaker) => void this.#batching.add(breaker),
+      countedFailure: (breaker) => this.#link?.failed(breaker),
       listenerThrew: (breaker, type, error) =>
         this.#emit('warning', {
           type: 'warning',

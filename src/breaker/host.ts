@@ -16,6 +16,8 @@ export interface BreakerHost {
   batching(breaker: Breaker): void;
   /** A listener of the breaker's `type` event threw `error`. */
   listenerThrew(breaker: Breaker, type: string, error: unknown): void;
+  /** A call failed with a category that counts (a fleet share's outbox sends it to the fleet's count). */
+  countedFailure?(breaker: Breaker): void;
 }
 
 /** How a registry places a breaker. @internal */

@@ -80,9 +80,11 @@ export class FleetLink {
     return this.#status;
   }
 
-  /** A counted failure of `tool` in closed (the breaker's hook). */
-  failed(tool: string): void {
-    if (this.#status === 'connected') this.#outbox.failed(tool);
+  /** A counted failure of a call (the breaker's hook): sent to the fleet's count when it was closed. */
+  failed(breaker: Breaker): void {
+    const tool = breaker.tool;
+    if (this.#status !== 'connected' || tool === undefined || breaker.state !== 'closed') return;
+    this.#outbox.failed(tool);
   }
 
   #onStatus(status: ShareStatus, error?: unknown): void {

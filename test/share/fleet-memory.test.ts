@@ -150,6 +150,6 @@ describe('registries sharing one state per tool (in-memory share)', () => {
     const late = make();
     await late.ready();
     expect(late.state('llm')).toBe('open');
-    expect(late.diagnostics('llm').retryAt).toBe(Date.now() + 1_000);
+    expect(late.diagnostics('llm').remainingBackoffMs).toBe(1_000);
   });
 });

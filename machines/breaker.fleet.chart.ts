@@ -59,7 +59,9 @@ export const fleetActions = {
   ),
   adoptFleetGeneration: breakerSetup.assign(({ context, event }) => {
     const generation = fleetGenerationOf(event);
-    return generation === null || !isNewerFleetState(context, generation) ? {} : { fleetGeneration: generation };
+    return generation === null || !isNewerFleetState(context, generation)
+      ? {}
+      : { fleetGeneration: generation };
   }),
   /** No lease answer within `probeTimeoutMs`: half-open goes idle from then, deciding alone. */
   decideAlone: breakerSetup.assign({

@@ -43,7 +43,12 @@ export const breakerMachine = breakerSetup
       'call.rejected': { actions: 'recordDenials' },
       'fleet.opened': { guard: 'isNewerFleetState', target: '.open', actions: 'applyFleetOpening' },
       'fleet.closed': { guard: 'isNewerFleetState', target: '.closed', actions: 'applyFleetClosing' },
-      'fleet.reset': { guard: 'isNewerFleetState', target: '.closed', reenter: true, actions: 'applyFleetReset' },
+      'fleet.reset': {
+        guard: 'isNewerFleetState',
+        target: '.closed',
+        reenter: true,
+        actions: 'applyFleetReset',
+      },
     },
     states: {
       closed: {

@@ -9,7 +9,13 @@ import { createClient } from 'redis';
 import { createRegistry } from '../../src/index.js';
 import { redisShare } from '../../src/redis/index.js';
 
-const [mode, url, keyPrefix, duration, callers] = process.argv.slice(2) as [string, string, string, string, string];
+const [mode, url, keyPrefix, duration, callers] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const durationMs = Number(duration);
 const concurrency = Number(callers);
 const succeed = (): Promise<number> => Promise.resolve(1);
@@ -29,15 +35,22 @@ async function withLock(): Promise<() => Promise<void>> {
   await client.connect();
   const stateKey = `${keyPrefix}gobreaker:state:tool`;
   const mutexKey = `${keyPrefix}gobreaker:mutex:tool`;
-  const unlock = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+  const unlock =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
   if ((await client.get(stateKey)) === null) {
-    await client.set(stateKey, JSON.stringify({ state: 0, generation: 0, counts: { requests: 0 }, expiry: null }));
+    await client.set(
+      stateKey,
+      JSON.stringify({ state: 0, generation: 0, counts: { requests: 0 }, expiry: null }),
+    );
   }
   return async () => {
     const shared = JSON.parse((await client.get(stateKey)) ?? '{}') as { counts: { requests: number } };
     const token = randomUUID();
     // redsync retries a taken lock after a short random delay; 1–5 ms here (kinder than its default).
-    while ((await client.set(mutexKey, token, { condition: 'NX', expiration: { type: 'PX', value: 5_000 } })) === null) {
+    while (
+      (await client.set(mutexKey, token, { condition: 'NX', expiration: { type: 'PX', value: 5_000 } })) ===
+      null
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 4));
     }
     try {

@@ -70,7 +70,10 @@ async function fleetRun(
   for (const child of children) child.stdin.write('go\n');
   const calls = (await Promise.all(outputs.map((o) => o.done))).reduce((a, b) => a + b, 0);
   const commands = (await commandCount(url)) - before;
-  return { callsPerSecond: calls / (durationMs / 1_000), commandsPer1000: (commands / Math.max(1, calls)) * 1_000 };
+  return {
+    callsPerSecond: calls / (durationMs / 1_000),
+    commandsPer1000: (commands / Math.max(1, calls)) * 1_000,
+  };
 }
 
 export async function fleetScenario(config: BenchConfig): Promise<ScenarioResult> {
@@ -102,8 +105,14 @@ export async function fleetScenario(config: BenchConfig): Promise<ScenarioResult
           rows: [
             ['closed successful call, registry without share', formatNs(ns.without)],
             ['closed successful call, registry with redisShare', formatNs(ns.with)],
-            [`${PROCESSES} processes × 4 callers, one shared tool, with share`, `${Math.round(share.callsPerSecond).toLocaleString('en-US')} calls/s`],
-            [`${PROCESSES} processes × 4 callers, gobreaker-style lock per call`, `${Math.round(lock.callsPerSecond).toLocaleString('en-US')} calls/s`],
+            [
+              `${PROCESSES} processes × 4 callers, one shared tool, with share`,
+              `${Math.round(share.callsPerSecond).toLocaleString('en-US')} calls/s`,
+            ],
+            [
+              `${PROCESSES} processes × 4 callers, gobreaker-style lock per call`,
+              `${Math.round(lock.callsPerSecond).toLocaleString('en-US')} calls/s`,
+            ],
             ['Redis commands per 1,000 calls, with share', share.commandsPer1000.toFixed(1)],
             ['Redis commands per 1,000 calls, lock per call', lock.commandsPer1000.toFixed(1)],
           ],

@@ -28,4 +28,14 @@ export interface ActorPlacement {
   /** A context known to be valid (closed state): the breaker starts dormant, without an actor. */
   readonly dormant?: BreakerContext;
   readonly host?: BreakerHost;
+  /** A standalone breaker's fleet share (`createBreaker({ share, name })`). */
+  readonly fleet?: FleetHooks;
+}
+
+/** What a standalone breaker tells its fleet share link. @internal */
+export interface FleetHooks {
+  /** A call failed with a category that counts. */
+  countedFailure(breaker: Breaker): void;
+  /** The breaker was stopped: the link ends its session. */
+  stopped(): void;
 }

@@ -41,7 +41,9 @@ export interface RedisShareOptions {
 const positive = (name: string, value: number | undefined, fallback: number): number => {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`tripstate: redisShare option ${name} must be a number of milliseconds > 0, got ${String(value)}`);
+    throw new RangeError(
+      `tripstate: redisShare option ${name} must be a number of milliseconds > 0, got ${String(value)}`,
+    );
   }
   return value;
 };
@@ -49,7 +51,10 @@ const positive = (name: string, value: number | undefined, fallback: number): nu
 const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 const SCRIPTS = { REPORT, OPEN, CLAIM, CLOSE, RESET, LOAD } as const;
 type ScriptName = keyof typeof SCRIPTS;
-const SHAS = Object.fromEntries(Object.entries(SCRIPTS).map(([k, v]) => [k, sha1(v)])) as Record<ScriptName, string>;
+const SHAS = Object.fromEntries(Object.entries(SCRIPTS).map(([k, v]) => [k, sha1(v)])) as Record<
+  ScriptName,
+  string
+>;
 
 function parseRecord(text: unknown): FleetRecord & { granted?: boolean } {
   const raw = JSON.parse(String(text)) as Record<string, unknown>;
@@ -62,8 +67,18 @@ function parseRecord(text: unknown): FleetRecord & { granted?: boolean } {
   };
   if (typeof raw.tool !== 'string') throw new TypeError('tripstate: a fleet record from Redis has no tool');
   const state = raw.state === 'open' ? 'open' : 'closed';
-  const reasons = ['threshold', 'failureRate', 'slowCallRate', 'probeFailed', 'probeTimeout', 'closed', 'reset'];
-  const reason = (reasons.includes(String(raw.reason)) ? raw.reason : state === 'open' ? 'threshold' : 'closed') as FleetRecord['reason'];
+  const reasons = [
+    'threshold',
+    'failureRate',
+    'slowCallRate',
+    'probeFailed',
+    'probeTimeout',
+    'closed',
+    'reset',
+  ];
+  const reason = (
+    reasons.includes(String(raw.reason)) ? raw.reason : state === 'open' ? 'threshold' : 'closed'
+  ) as FleetRecord['reason'];
   return {
     tool: raw.tool,
     generation: number('generation'),
@@ -103,10 +118,10 @@ class RedisSession implements ShareSession {
   async #start(): Promise<void> {
     let client = this.#client;
     if (client === undefined) {
-      const { createClient } = (await import('redis')) as unknown as {
-        createClient(options: unknown): RedisShareClient;
+      const redis = (await import('redis')) as unknown as {
+        createClient: (options: unknown) => RedisShareClient;
       };
-      client = createClient({
+      client = redis.createClient({
         url: this.#options.url,
         disableOfflineQueue: true,
         socket: { reconnectStrategy: (retries: number) => Math.min(50 * (retries + 1), 1_000) },
@@ -174,7 +189,8 @@ class RedisSession implements ShareSession {
   #timed<T>(promise: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`tripstate: Redis did not answer within ${this.#options.commandTimeoutMs} ms`)),
+        () =>
+          reject(new Error(`tripstate: Redis did not answer within ${this.#options.commandTimeoutMs} ms`)),
         this.#options.commandTimeoutMs,
       );
       (timer as { unref?: () => void }).unref?.();
@@ -210,7 +226,11 @@ class RedisSession implements ShareSession {
     }
   }
 
-  async #write(name: ScriptName, tool: string, args: (string | number)[]): Promise<FleetRecord & { granted?: boolean }> {
+  async #write(
+    name: ScriptName,
+    tool: string,
+    args: (string | number)[],
+  ): Promise<FleetRecord & { granted?: boolean }> {
     const prefix = this.#options.keyPrefix;
     const keys = [`${prefix}record:${tool}`, `${prefix}lease:${tool}`, `${prefix}index`];
     return parseRecord(await this.#script(name, keys, [this.#channel, tool, ...args.map(String)]));
@@ -222,11 +242,24 @@ class RedisSession implements ShareSession {
     return (Array.isArray(rows) ? rows : []).map((row) => parseRecord(row));
   }
 
-  report(tool: string, batch: { successes: number; failures: number }, rule: { failureThreshold: number; backoffMs: number }) {
-    return this.#write('REPORT', tool, [batch.successes, batch.failures, rule.failureThreshold, rule.backoffMs]);
+  report(
+    tool: string,
+    batch: { successes: number; failures: number },
+    rule: { failureThreshold: number; backoffMs: number },
+  ) {
+    return this.#write('REPORT', tool, [
+      batch.successes,
+      batch.failures,
+      rule.failureThreshold,
+      rule.backoffMs,
+    ]);
   }
 
-  open(tool: string, expected: number | null, opening: { reason: string; backoffMs: number; remainingMs: number }) {
+  open(
+    tool: string,
+    expected: number | null,
+    opening: { reason: string; backoffMs: number; remainingMs: number },
+  ) {
     return this.#write('OPEN', tool, [
       expected === null ? '' : expected,
       opening.reason,
@@ -286,7 +319,8 @@ export function redisShare(options: RedisShareOptions = {}): FleetShare {
     retryIntervalMs: positive('retryIntervalMs', options.retryIntervalMs, 1_000),
     ...(options.client === undefined ? {} : { client: options.client }),
   };
-  if (typeof resolved.keyPrefix !== 'string') throw new TypeError('tripstate: redisShare option keyPrefix must be a string');
+  if (typeof resolved.keyPrefix !== 'string')
+    throw new TypeError('tripstate: redisShare option keyPrefix must be a string');
   return {
     flushIntervalMs: resolved.flushIntervalMs,
     open: (handlers) => new RedisSession(handlers, resolved),

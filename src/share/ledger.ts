@@ -28,7 +28,15 @@ export class FleetLedger {
   #entry(tool: string): Entry {
     let entry = this.#entries.get(tool);
     if (entry === undefined) {
-      entry = { generation: 0, state: 'closed', reason: 'closed', until: 0, backoffMs: 0, failures: 0, lease: null };
+      entry = {
+        generation: 0,
+        state: 'closed',
+        reason: 'closed',
+        until: 0,
+        backoffMs: 0,
+        failures: 0,
+        lease: null,
+      };
       this.#entries.set(tool, entry);
     }
     return entry;

@@ -30,7 +30,9 @@ export interface FleetTarget {
 
 const isClaiming = (breaker: Breaker): boolean => {
   const value = breaker.getSnapshot().value as unknown;
-  return typeof value === 'object' && value !== null && (value as { halfOpen?: string }).halfOpen === 'claiming';
+  return (
+    typeof value === 'object' && value !== null && (value as { halfOpen?: string }).halfOpen === 'claiming'
+  );
 };
 
 let tokenCounter = 0;
@@ -188,7 +190,11 @@ export class FleetLink {
     if (breaker === undefined || this.#stopped || !isClaiming(breaker)) return;
     const generation = breaker.getSnapshot().context.fleetGeneration as number;
     if (this.#status !== 'connected') {
-      return this.#send(breaker, { type: 'fleet.probeGranted', fleetGeneration: generation, at: this.#target.now() });
+      return this.#send(breaker, {
+        type: 'fleet.probeGranted',
+        fleetGeneration: generation,
+        at: this.#target.now(),
+      });
     }
     const token = newToken();
     this.#session.claimProbe(tool, generation, token, breaker.config.probeTimeoutMs).then(
@@ -198,13 +204,22 @@ export class FleetLink {
           this.#leases.set(tool, { generation, token });
           this.#send(breaker, { type: 'fleet.probeGranted', fleetGeneration: generation, at });
         } else if (record.state === 'open' && record.generation === generation) {
-          this.#send(breaker, { type: 'fleet.probeTaken', fleetGeneration: generation, leaseMs: record.leaseMs, at });
+          this.#send(breaker, {
+            type: 'fleet.probeTaken',
+            fleetGeneration: generation,
+            leaseMs: record.leaseMs,
+            at,
+          });
         } else this.#apply(record);
       },
       (error: unknown) => {
         this.#failed(null, error);
         // Decide alone: the probe goes from here.
-        this.#send(breaker, { type: 'fleet.probeGranted', fleetGeneration: generation, at: this.#target.now() });
+        this.#send(breaker, {
+          type: 'fleet.probeGranted',
+          fleetGeneration: generation,
+          at: this.#target.now(),
+        });
       },
     );
   }

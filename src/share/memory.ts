@@ -82,13 +82,14 @@ class Hub implements MemoryShareHub {
     const initial = this.#reachable;
     queueMicrotask(() => handlers.status(initial ? 'connected' : 'degraded'));
     return {
-      load: () =>
-        this.#run((ledger) => ({ records: ledger.load() })).then((r) => r.records),
+      load: () => this.#run((ledger) => ({ records: ledger.load() })).then((r) => r.records),
       report: (tool, batch, rule) => this.#run((l) => l.report(tool, batch, rule)).then((r) => r.record),
-      open: (tool, expected, opening) => this.#run((l) => l.open(tool, expected, opening)).then((r) => r.record),
+      open: (tool, expected, opening) =>
+        this.#run((l) => l.open(tool, expected, opening)).then((r) => r.record),
       claimProbe: (tool, generation, token, leaseMs) =>
         this.#run((l) => l.claimProbe(tool, generation, token, leaseMs)),
-      close: (tool, generation, token) => this.#run((l) => l.close(tool, generation, token)).then((r) => r.record),
+      close: (tool, generation, token) =>
+        this.#run((l) => l.close(tool, generation, token)).then((r) => r.record),
       reset: (tool) => this.#run((l) => l.reset(tool)).then((r) => r.record),
       end: () => {
         this.#sessions.delete(handlers);

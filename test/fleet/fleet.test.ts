@@ -9,7 +9,15 @@ import { createClient } from 'redis';
 import { redisShare } from '../../src/redis/index.js';
 import type { FleetRecord } from '../../src/share/types.js';
 import { removeCompiledFleet } from './fixtures/compile.js';
-import { sleep, startProvider, startWorker, until, type Provider, type Worker, type WorkerOptions } from './harness.js';
+import {
+  sleep,
+  startProvider,
+  startWorker,
+  until,
+  type Provider,
+  type Worker,
+  type WorkerOptions,
+} from './harness.js';
 import { redisTestsRun, startRedis, type RedisServer } from './redis-server.js';
 
 const WORKERS = 8;
@@ -18,7 +26,7 @@ const WORKERS = 8;
  * runnable processes than cores the scheduler alone delays a process by hundreds of ms, so the
  * bound then is 1 s (the figure is printed either way).
  */
-const spreadBound = (): number => (loadavg()[0] ?? 0) < availableParallelism() ? 100 : 1_000;
+const spreadBound = (): number => ((loadavg()[0] ?? 0) < availableParallelism() ? 100 : 1_000);
 const BACKOFF_MS = 600;
 const base = { failureThreshold: 3, backoffMs: BACKOFF_MS, probeTimeoutMs: 400, intervalMs: 50 } as const;
 
@@ -45,7 +53,11 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
     const keyPrefix = `fleet${++prefixes}:`;
     const started = Array.from({ length: count }, (_, i) => startWorker(i, { ...options, keyPrefix }));
     workers.push(...started);
-    await until(() => started.every((w) => w.lines.some((l) => l.event === 'ready')), 20_000, 'workers ready');
+    await until(
+      () => started.every((w) => w.lines.some((l) => l.event === 'ready')),
+      20_000,
+      'workers ready',
+    );
     return started;
   };
   const provider = async (): Promise<Provider> => {
@@ -58,7 +70,10 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
   const foreign = (ws: Worker[]) => ws.flatMap((w) => w.lines.filter((l) => l.event === 'foreign'));
 
   /** Provider fails for 5 backoffs after the first opening: the first opening time and the probes sent. */
-  async function outage(ws: Worker[], p: Provider): Promise<{ openedAt: number; spread: number; probes: number }> {
+  async function outage(
+    ws: Worker[],
+    p: Provider,
+  ): Promise<{ openedAt: number; spread: number; probes: number }> {
     const heard: number[] = [];
     const listener = createClient({ url: redis.url });
     await listener.connect();
@@ -76,7 +91,9 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
     await sleep(to - Date.now() + 50);
     const probes = p.arrivals.filter((t) => t > from && t <= to).length;
     await listener.close();
-    console.info(`first open record heard by the test process ${heard[0] === undefined ? 'never' : heard[0] - openedAt} ms after the first opening`);
+    console.info(
+      `first open record heard by the test process ${heard[0] === undefined ? 'never' : heard[0] - openedAt} ms after the first opening`,
+    );
     return { openedAt, spread: Math.max(...times) - openedAt, probes };
   }
 
@@ -84,10 +101,14 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
     const shared = await provider();
     const ws = await fleet({ ...base, provider: shared.url, url: redis.url });
     expect(ws.every((w) => w.lines.find((l) => l.event === 'ready')?.status === 'connected')).toBe(true);
-    const { spread, probes, openedAt } = await outage(ws, shared);
+    const { spread, probes } = await outage(ws, shared);
     const recoveredSince = Date.now();
     shared.failing = false;
-    await until(() => ws.every((w) => firstAfter(w, 'closed', recoveredSince)), 5 * BACKOFF_MS, 'every worker closed');
+    await until(
+      () => ws.every((w) => firstAfter(w, 'closed', recoveredSince)),
+      5 * BACKOFF_MS,
+      'every worker closed',
+    );
     const closes = ws.map((w) => (firstAfter(w, 'closed', recoveredSince) as { t: number }).t);
     const closeSpread = Math.max(...closes) - Math.min(...closes);
     const local = ws.filter((w) => firstAfter(w, 'closed', recoveredSince)?.remote === false);
@@ -119,19 +140,35 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
     await until(() => ws.every((w) => firstAfter(w, 'opened', since)), 10_000, 'every worker open');
     const killedAt = Date.now();
     await redis.kill('SIGKILL');
-    await until(() => ws.every((w) => firstAfter(w, 'status', killedAt)?.status === 'degraded'), 5_000, 'every worker degraded');
-    expect(ws.every((w) => w.lines.filter((l) => l.event === 'warning' && l.t >= killedAt).length === 1)).toBe(true);
+    await until(
+      () => ws.every((w) => firstAfter(w, 'status', killedAt)?.status === 'degraded'),
+      5_000,
+      'every worker degraded',
+    );
+    expect(
+      ws.every((w) => w.lines.filter((l) => l.event === 'warning' && l.t >= killedAt).length === 1),
+    ).toBe(true);
     // Local breakers keep working: each worker probes on its own and reopens.
-    await until(() => ws.every((w) => firstAfter(w, 'opened', killedAt, false)), 4 * BACKOFF_MS, 'local reopenings');
+    await until(
+      () => ws.every((w) => firstAfter(w, 'opened', killedAt, false)),
+      4 * BACKOFF_MS,
+      'local reopenings',
+    );
     await redis.restart();
     const restartedAt = Date.now();
-    await until(() => ws.every((w) => firstAfter(w, 'status', restartedAt)?.status === 'connected'), 5_000, 'every worker connected');
+    await until(
+      () => ws.every((w) => firstAfter(w, 'status', restartedAt)?.status === 'connected'),
+      5_000,
+      'every worker connected',
+    );
     const connectedAt = Date.now();
     // Within one backoff the fleet shares again: from then, one probe per backoff.
     const from = connectedAt + BACKOFF_MS;
     await sleep(from + 3 * BACKOFF_MS - Date.now());
     const probes = p.arrivals.filter((t) => t > from && t <= from + 3 * BACKOFF_MS).length;
-    console.info(`after Redis restart: connected ${connectedAt - restartedAt} ms after the restart, ${probes} probes over the next 3 backoffs`);
+    console.info(
+      `after Redis restart: connected ${connectedAt - restartedAt} ms after the restart, ${probes} probes over the next 3 backoffs`,
+    );
     expect(probes).toBeLessThanOrEqual(4);
     expect(foreign(ws)).toEqual([]);
     p.failing = false;
@@ -139,7 +176,10 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
 
   it('a worker SIGSTOPped past its probe lease cannot close the circuit when it resumes', async () => {
     const p = await provider();
-    const [worker] = await fleet({ ...base, failureThreshold: 1, probeTimeoutMs: 200, provider: p.url, url: redis.url }, 1);
+    const [worker] = await fleet(
+      { ...base, failureThreshold: 1, probeTimeoutMs: 200, provider: p.url, url: redis.url },
+      1,
+    );
     const w = worker as Worker;
     const keyPrefix = `fleet${prefixes}:`;
     const records: FleetRecord[] = [];
@@ -162,7 +202,12 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
       await until(() => stoppedAt > 0, 3 * BACKOFF_MS, 'the probe');
       await sleep(400); // the lease (probeTimeoutMs, 200 ms) expires while the worker is stopped
       const [held] = await other.load();
-      const claim = await other.claimProbe('provider', (held as FleetRecord).generation, 'other-process', 10_000);
+      const claim = await other.claimProbe(
+        'provider',
+        (held as FleetRecord).generation,
+        'other-process',
+        10_000,
+      );
       expect(claim.granted).toBe(true);
       const resumedAt = Date.now();
       w.child.kill('SIGCONT');

@@ -94,9 +94,13 @@ export interface WorkerOptions {
 }
 
 export function startWorker(id: number, options: WorkerOptions): Worker {
-  const child = spawn(process.execPath, [compiledFleetFixture('worker.ts'), JSON.stringify({ id, ...options })], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [compiledFleetFixture('worker.ts'), JSON.stringify({ id, ...options })],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines: WorkerLine[] = [];
   let buffer = '';
   child.stdout?.setEncoding('utf8');

@@ -50,12 +50,26 @@ describe.runIf(redisTestsRun())('the Redis fleet share scripts', () => {
     const a = open(p);
     const b = open(p);
     await Promise.all([a.connected(), b.connected()]);
-    const first = await a.session.open('llm', 0, { reason: 'threshold', backoffMs: 1_000, remainingMs: 1_000 });
-    expect(first).toMatchObject({ tool: 'llm', generation: 1, state: 'open', reason: 'threshold', backoffMs: 1_000 });
+    const first = await a.session.open('llm', 0, {
+      reason: 'threshold',
+      backoffMs: 1_000,
+      remainingMs: 1_000,
+    });
+    expect(first).toMatchObject({
+      tool: 'llm',
+      generation: 1,
+      state: 'open',
+      reason: 'threshold',
+      backoffMs: 1_000,
+    });
     expect(first.remainingMs).toBeGreaterThan(900);
     expect(first.remainingMs).toBeLessThanOrEqual(1_000);
     // b's view is stale (generation 0): its opening is refused and it gets the record instead.
-    const stale = await b.session.open('llm', 0, { reason: 'probeFailed', backoffMs: 2_000, remainingMs: 2_000 });
+    const stale = await b.session.open('llm', 0, {
+      reason: 'probeFailed',
+      backoffMs: 2_000,
+      remainingMs: 2_000,
+    });
     expect(stale).toMatchObject({ generation: 1, reason: 'threshold', backoffMs: 1_000 });
     await waitFor(() => b.records.some((r) => r.generation === 1));
     expect(b.records.filter((r) => r.tool === 'llm')).toHaveLength(1);
@@ -84,7 +98,11 @@ describe.runIf(redisTestsRun())('the Redis fleet share scripts', () => {
     expect(await a.session.close('t', 1, 'theirs')).toMatchObject({ generation: 1, state: 'open' });
     expect(await a.session.close('t', 1, null)).toMatchObject({ generation: 1, state: 'open' });
     expect(await a.session.close('t', 0, 'mine')).toMatchObject({ generation: 1, state: 'open' });
-    expect(await a.session.close('t', 1, 'mine')).toMatchObject({ generation: 2, state: 'closed', leaseMs: 0 });
+    expect(await a.session.close('t', 1, 'mine')).toMatchObject({
+      generation: 2,
+      state: 'closed',
+      leaseMs: 0,
+    });
     // The same close again is stale now.
     expect(await a.session.close('t', 1, 'mine')).toMatchObject({ generation: 2, state: 'closed' });
   });
@@ -104,11 +122,20 @@ describe.runIf(redisTestsRun())('the Redis fleet share scripts', () => {
     const b = open(p);
     await Promise.all([a.connected(), b.connected()]);
     const rule = { failureThreshold: 5, backoffMs: 800 };
-    expect(await a.session.report('t', { successes: 0, failures: 2 }, rule)).toMatchObject({ failures: 2, state: 'closed' });
+    expect(await a.session.report('t', { successes: 0, failures: 2 }, rule)).toMatchObject({
+      failures: 2,
+      state: 'closed',
+    });
     expect(await b.session.report('t', { successes: 1, failures: 1 }, rule)).toMatchObject({ failures: 1 });
     expect(await a.session.report('t', { successes: 0, failures: 3 }, rule)).toMatchObject({ failures: 4 });
     const tripped = await b.session.report('t', { successes: 0, failures: 1 }, rule);
-    expect(tripped).toMatchObject({ state: 'open', generation: 1, reason: 'threshold', backoffMs: 800, failures: 0 });
+    expect(tripped).toMatchObject({
+      state: 'open',
+      generation: 1,
+      reason: 'threshold',
+      backoffMs: 800,
+      failures: 0,
+    });
     await waitFor(() => a.records.some((r) => r.state === 'open'));
   });
 
@@ -117,7 +144,7 @@ describe.runIf(redisTestsRun())('the Redis fleet share scripts', () => {
     await a.connected();
     const client = createClient({ url: redis.url });
     await client.connect();
-    const [seconds, micros] = (await client.sendCommand(['TIME'])) as [string, string];
+    const [seconds, micros] = await client.sendCommand<[string, string]>(['TIME']);
     await client.close();
     const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
     const opened = await a.session.open('t', null, { reason: 'threshold', backoffMs: 400, remainingMs: 400 });
@@ -146,7 +173,9 @@ describe.runIf(redisTestsRun())('the Redis fleet share scripts', () => {
     const a = open(prefix());
     await a.connected();
     const tool = 'mcp__srv__{a*b?}[c] ünï';
-    expect(await a.session.open(tool, null, { reason: 'threshold', backoffMs: 10, remainingMs: 10 })).toMatchObject({ tool, generation: 1 });
+    expect(
+      await a.session.open(tool, null, { reason: 'threshold', backoffMs: 10, remainingMs: 10 }),
+    ).toMatchObject({ tool, generation: 1 });
     expect((await a.session.load()).map((r) => r.tool)).toEqual([tool]);
   });
 });

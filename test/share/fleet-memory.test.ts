@@ -1,9 +1,15 @@
 /** Registries sharing breakers through an in-memory share, on simulated time. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRegistry, type Registry } from '../../src/index.js';
+import { createBreaker, createRegistry, type Registry } from '../../src/index.js';
 import { createMemoryShareHub, type MemoryShareHub } from '../../src/testing/index.js';
 
-const defaults = { failureThreshold: 3, minBackoffMs: 1_000, maxBackoffMs: 1_000, probeTimeoutMs: 500, jitter: 0 };
+const defaults = {
+  failureThreshold: 3,
+  minBackoffMs: 1_000,
+  maxBackoffMs: 1_000,
+  probeTimeoutMs: 500,
+  jitter: 0,
+};
 const boom = () => Promise.reject(Object.assign(new Error('down'), { status: 503 }));
 const ok = () => Promise.resolve('ok');
 
@@ -99,17 +105,18 @@ describe('registries sharing one state per tool (in-memory share)', () => {
     expect(a.breaker('llm').getSnapshot().value).toEqual({ halfOpen: 'idle' });
   });
 
-  it('refuses a stale close: a registry whose lease expired reopens with the fleet', async () => {
+  it('reopens the fleet when the probe outlives its lease; the late success then changes nothing', async () => {
     const [a, b] = [make(), make()];
     await Promise.all([a.ready(), b.ready()]);
     for (let i = 0; i < 3; i++) await a.execute('llm', boom).catch(() => undefined);
     await settle();
     await vi.advanceTimersByTimeAsync(1_000);
-    const [winner, other] = JSON.stringify(a.breaker('llm').getSnapshot().value).includes('halfOpen') ? [a, b] : [b, a];
+    const [winner, other] = JSON.stringify(a.breaker('llm').getSnapshot().value).includes('halfOpen')
+      ? [a, b]
+      : [b, a];
     const permit = winner.tryAcquire('llm');
     expect(permit).toBeDefined();
-    // The winner's lease (probeTimeoutMs) passes; the other takes the probe (its own backoff of the lease).
-    hub.reachable = true;
+    // The other waits out the winner's lease (probeTimeoutMs) in open.
     await vi.advanceTimersByTimeAsync(499);
     expect(other.breaker('llm').getSnapshot().value).toEqual({ open: 'cooling' });
     await vi.advanceTimersByTimeAsync(2);
@@ -151,5 +158,26 @@ describe('registries sharing one state per tool (in-memory share)', () => {
     await late.ready();
     expect(late.state('llm')).toBe('open');
     expect(late.diagnostics('llm').remainingBackoffMs).toBe(1_000);
+  });
+
+  it('shares a standalone breaker under its name with the registries of the fleet', async () => {
+    const registry = make();
+    const breaker = createBreaker({ ...defaults, share: hub.share(), name: 'llm' });
+    await registry.ready();
+    await settle();
+    for (let i = 0; i < 3; i++) await breaker.execute(boom).catch(() => undefined);
+    await settle();
+    expect(registry.state('llm')).toBe('open');
+    registry.reset('llm');
+    breaker.reset();
+    await settle();
+    expect(hub.read('llm')).toMatchObject({ state: 'closed', reason: 'reset', generation: 2 });
+    breaker.stop();
+  });
+
+  it('refuses a share without a name, and a share that is not one', () => {
+    expect(() => createBreaker({ share: hub.share() })).toThrow(/needs a name/);
+    expect(() => createBreaker({ share: {} as never, name: 'x' })).toThrow(/must be a fleet share/);
+    expect(() => createRegistry({ share: 42 as never })).toThrow(/must be a fleet share/);
   });
 });

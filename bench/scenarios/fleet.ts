@@ -1,5 +1,5 @@
 /**
- * Scenario 11: the fleet share. (a) A closed successful call with a Redis share against the same
+ * Scenario 12: the fleet share. (a) A closed successful call with a Redis share against the same
  * registry without one (the share must add nothing to that path). (b) 8 processes calling one
  * shared tool: calls per second with the share against a gobreaker-v2-style lock per call
  * through the same Redis, and Redis commands per 1,000 calls (INFO commandstats).
@@ -100,7 +100,7 @@ export async function fleetScenario(config: BenchConfig): Promise<ScenarioResult
     return {
       tables: [
         {
-          title: '11. Fleet share (Redis 7 on 127.0.0.1)',
+          title: '12. Fleet share (Redis 7 on 127.0.0.1)',
           header: ['variant', 'figure'],
           rows: [
             ['closed successful call, registry without share', formatNs(ns.without)],
@@ -124,7 +124,7 @@ export async function fleetScenario(config: BenchConfig): Promise<ScenarioResult
       ],
       targets: [
         {
-          goal: '11: closed call with share within 15 ns of without',
+          goal: '12: closed call with share within 15 ns of without',
           measured: `${formatNs(difference)} (${formatNs(ns.with)} vs ${formatNs(ns.without)})`,
           met: difference <= 15,
         },

@@ -14,18 +14,23 @@ export interface Provider {
   onRequest: ((worker: number) => void) | null;
   /** Arrival times (epoch ms) of every request. */
   readonly arrivals: number[];
+  /** The worker of each arrival (same order). */
+  readonly senders: number[];
   close(): Promise<void>;
 }
 
 export async function startProvider(): Promise<Provider> {
   const arrivals: number[] = [];
+  const senders: number[] = [];
   const state = { failing: false };
   const provider = { delayMs: 0, onRequest: null as ((worker: number) => void) | null };
   const server: Server = createServer((request, response) => {
     arrivals.push(Date.now());
     request.resume();
     const failing = state.failing;
-    provider.onRequest?.(Number(new URL(request.url ?? '/', 'http://x').searchParams.get('worker')));
+    const worker = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('worker'));
+    senders.push(worker);
+    provider.onRequest?.(worker);
     const answer = () => {
       response.statusCode = failing ? 503 : 200;
       response.end(failing ? 'unavailable' : 'ok');
@@ -57,6 +62,7 @@ export async function startProvider(): Promise<Provider> {
       state.failing = value;
     },
     arrivals,
+    senders,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

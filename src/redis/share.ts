@@ -131,11 +131,18 @@ class RedisSession implements ShareSession {
     client.on('error', this.#onError);
     if (!client.isOpen) await this.#timed(client.connect());
     const subscriber = client.duplicate();
-    this.#subscriber = subscriber;
     subscriber.on('error', this.#onError);
-    await this.#timed(subscriber.connect());
-    await this.#timed(subscriber.subscribe(this.#channel, (message) => this.#message(message)));
-    if (this.#ended) return;
+    try {
+      await this.#timed(subscriber.connect());
+      await this.#timed(subscriber.subscribe(this.#channel, (message) => this.#message(message)));
+    } catch (error) {
+      // Not subscribed: the next PING round starts over with a new subscriber.
+      subscriber.off?.('error', this.#onError);
+      subscriber.destroy?.();
+      throw error;
+    }
+    this.#subscriber = subscriber;
+    if (this.#ended) return void subscriber.destroy?.();
     this.#handlers.status('connected');
   }
 

@@ -17,6 +17,7 @@ export interface RedisShareClient {
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   off?(event: string, listener: (...args: unknown[]) => void): unknown;
   readonly isOpen: boolean;
+  readonly isReady?: boolean;
   close?(): Promise<unknown>;
   quit?(): Promise<unknown>;
   destroy?(): unknown;
@@ -184,7 +185,13 @@ class RedisSession implements ShareSession {
       if (client === undefined || this.#subscriber === undefined) {
         await this.#start();
         if (this.#subscriber === undefined) throw new Error('tripstate: not connected');
-      } else await this.#timed(client.sendCommand(['PING']));
+      } else {
+        await this.#timed(client.sendCommand(['PING']));
+        // Connected only once the subscriber is back too (node-redis resubscribes as it reconnects):
+        // the resync that follows then cannot miss a record published in between.
+        if (this.#subscriber.isReady === false) throw new Error('tripstate: the subscriber is reconnecting');
+        await this.#timed(this.#subscriber.sendCommand(['PING']));
+      }
       if (this.#ended || !this.#degraded) return;
       this.#degraded = false;
       this.#handlers.status('connected');

@@ -312,6 +312,7 @@ export class Registry {
     const slot = this.#known(tool);
     if (slot === undefined) return;
     this.#remove(slot);
+    this.#link?.reset(tool); // with a share: the fleet's record too
   }
 
   /** Forgets every tool. */

@@ -185,6 +185,17 @@ export class FleetLink {
     );
   }
 
+  /** Resets the fleet's record of `tool` (`registry.reset(tool)`); nothing while degraded. */
+  reset(tool: string): void {
+    this.#leases.delete(tool);
+    this.#unpublished.delete(tool);
+    if (this.#status !== 'connected' || this.#stopped) return;
+    this.#session.reset(tool).then(
+      (record) => this.#apply(record),
+      (error: unknown) => this.#failed(null, error),
+    );
+  }
+
   #halfOpened(tool: string): void {
     const breaker = this.#target.breaker(tool, false);
     if (breaker === undefined || this.#stopped || !isClaiming(breaker)) return;

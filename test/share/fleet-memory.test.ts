@@ -168,10 +168,10 @@ describe('registries sharing one state per tool (in-memory share)', () => {
     for (let i = 0; i < 3; i++) await breaker.execute(boom).catch(() => undefined);
     await settle();
     expect(registry.state('llm')).toBe('open');
-    registry.reset('llm');
     breaker.reset();
     await settle();
     expect(hub.read('llm')).toMatchObject({ state: 'closed', reason: 'reset', generation: 2 });
+    expect(registry.state('llm')).toBe('closed');
     breaker.stop();
   });
 
@@ -179,5 +179,17 @@ describe('registries sharing one state per tool (in-memory share)', () => {
     expect(() => createBreaker({ share: hub.share() })).toThrow(/needs a name/);
     expect(() => createBreaker({ share: {} as never, name: 'x' })).toThrow(/must be a fleet share/);
     expect(() => createRegistry({ share: 42 as never })).toThrow(/must be a fleet share/);
+  });
+
+  it('registry.reset(tool) resets the fleet: the other registries close', async () => {
+    const [a, b] = [make(), make()];
+    await Promise.all([a.ready(), b.ready()]);
+    for (let i = 0; i < 3; i++) await a.execute('llm', boom).catch(() => undefined);
+    await settle();
+    expect(b.state('llm')).toBe('open');
+    a.reset('llm');
+    await settle();
+    expect(hub.read('llm')).toMatchObject({ state: 'closed', reason: 'reset' });
+    expect(b.state('llm')).toBe('closed');
   });
 });

@@ -14,6 +14,7 @@ import { wholeCycle } from './scenarios/cycle.js';
 import { outage } from './scenarios/outage.js';
 import { windows } from './scenarios/windows.js';
 import { persistenceScenario } from './scenarios/persistence.js';
+import { fleetScenario } from './scenarios/fleet.js';
 
 const config = benchConfig(process.argv.slice(2));
 const scenarios: readonly (readonly [string, (c: typeof config) => Promise<ScenarioResult>])[] = [
@@ -27,6 +28,7 @@ const scenarios: readonly (readonly [string, (c: typeof config) => Promise<Scena
   ['outage', outage],
   ['windows', windows],
   ['persistence', persistenceScenario],
+  ['fleet', fleetScenario],
 ];
 
 const only = process.env['BENCH_ONLY'];

@@ -25,6 +25,7 @@ export function initialBreakerContext(config: BreakerConfig): BreakerContext {
     probeFailures: 0,
     probeSlowCalls: 0,
     idleSince: null,
+    fleetGeneration: null,
   };
 }
 

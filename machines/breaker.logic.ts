@@ -185,6 +185,7 @@ function copyOf(context: BreakerContext): Draft {
     probeFailures: context.probeFailures,
     probeSlowCalls: context.probeSlowCalls,
     idleSince: context.idleSince,
+    fleetGeneration: context.fleetGeneration,
   };
 }
 

@@ -9,6 +9,11 @@
  *                                               halfOpen.idle ◀── probe freed ─────────┘
  *   any ──breaker.isolate──▶ isolated ──breaker.release──▶ closed;  any ──breaker.reset──▶ closed
  *
+ * Fleet (a `share`): `fleet.opened` / `fleet.closed` / `fleet.reset` of a newer fleet generation
+ * move any state but `isolated`; a breaker in the fleet ends its backoff in `halfOpen.claiming`,
+ * rejecting until the fleet grants it the probe lease (`fleet.probeGranted` → idle) or another
+ * process holds it (`fleet.probeTaken` → open until the lease ends). See docs/fleet.md.
+ *
  * With a `window`, closed also opens when an outcome brings the window's failure or slow-call
  * rate to its threshold (`isRateReached`), and half-open decides on `halfOpenProbes` results
  * (`failsProbes` / `passesProbes`) instead of the first one.
@@ -18,11 +23,16 @@ import { initialBreakerContext } from './breaker.context.js';
 import { breakerDelays } from './breaker.delays.js';
 import { breakerGuards } from './breaker.guards.js';
 import { breakerSetup } from './breaker.setup.js';
+import { fleetActions, fleetDelays, fleetGuards } from './breaker.fleet.chart.js';
 
 export { initialBreakerContext };
 
 export const breakerMachine = breakerSetup
-  .extend({ guards: breakerGuards, actions: breakerActions, delays: breakerDelays })
+  .extend({
+    guards: { ...breakerGuards, ...fleetGuards },
+    actions: { ...breakerActions, ...fleetActions },
+    delays: { ...breakerDelays, ...fleetDelays },
+  })
   .createMachine({
     id: 'breaker',
     context: ({ input }) => initialBreakerContext(input.config),
@@ -31,6 +41,14 @@ export const breakerMachine = breakerSetup
       'breaker.reset': { target: '.closed', reenter: true, actions: 'resetCircuit' },
       'breaker.isolate': { target: '.isolated', actions: 'isolateCircuit' },
       'call.rejected': { actions: 'recordDenials' },
+      'fleet.opened': { guard: 'isNewerFleetState', target: '.open', actions: 'applyFleetOpening' },
+      'fleet.closed': { guard: 'isNewerFleetState', target: '.closed', actions: 'applyFleetClosing' },
+      'fleet.reset': {
+        guard: 'isNewerFleetState',
+        target: '.closed',
+        reenter: true,
+        actions: 'applyFleetReset',
+      },
     },
     states: {
       closed: {
@@ -61,26 +79,57 @@ export const breakerMachine = breakerSetup
             },
             { guard: 'isWindowed', actions: 'recordOutcome' },
           ],
+          'fleet.opened': { guard: 'isFleetStateNotOlder', target: 'open', actions: 'applyFleetOpening' },
+          'fleet.closed': { actions: 'adoptFleetGeneration' },
         },
       },
       open: {
         entry: 'nextGeneration',
         initial: 'cooling',
         states: {
-          cooling: { after: { backoff: { target: '#breaker.halfOpen' } } },
+          cooling: {
+            after: {
+              backoff: [
+                { guard: 'isFleetShared', target: '#breaker.halfOpen.claiming' },
+                { target: '#breaker.halfOpen' },
+              ],
+            },
+          },
         },
         on: {
           'call.requested': [
+            {
+              guard: 'isFleetBackoffElapsed',
+              target: 'halfOpen.claiming',
+              actions: { type: 'recordDenial', params: { state: 'halfOpen' } },
+            },
             { guard: 'isBackoffElapsed', target: 'halfOpen.probing' },
             { actions: { type: 'recordDenial', params: { state: 'open' } } },
           ],
           'breaker.rearm': { target: '.cooling', reenter: true },
+          'fleet.opened': [
+            { guard: 'isNewerFleetState', target: '.cooling', reenter: true, actions: 'retimeFleetOpening' },
+            { actions: [] },
+          ],
         },
       },
       halfOpen: {
         entry: 'enterHalfOpen',
         initial: 'idle',
         states: {
+          claiming: {
+            after: { fleetAnswer: { target: 'idle', actions: 'decideAlone' } },
+            on: {
+              'call.requested': { actions: { type: 'recordDenial', params: { state: 'halfOpen' } } },
+              'fleet.probeGranted': { guard: 'isCurrentFleetGeneration', target: 'idle' },
+              'fleet.probeTaken': {
+                guard: 'isCurrentFleetGeneration',
+                target: '#breaker.open',
+                actions: 'awaitFleetProbe',
+              },
+              'breaker.rearm': { target: 'idle' },
+            },
+          },
           idle: {
             entry: 'markIdle',
             after: {
@@ -125,6 +174,8 @@ export const breakerMachine = breakerSetup
           'call.requested': { actions: { type: 'recordDenial', params: { state: 'isolated' } } },
           'breaker.isolate': { actions: [] },
           'breaker.release': { target: 'closed', actions: 'releaseIsolation' },
+          'fleet.opened': { actions: 'adoptFleetGeneration' },
+          'fleet.closed': { actions: 'adoptFleetGeneration' },
         },
       },
     },

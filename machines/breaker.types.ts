@@ -1,5 +1,6 @@
 import type { ErrorCategory } from './categories.js';
 import type { OutcomeWindow, WindowConfig } from './breaker.window.js';
+import type { FleetEvent, FleetGeneration } from './breaker.fleet.types.js';
 
 /** The resolved, validated configuration a breaker machine runs with. */
 export interface BreakerConfig {
@@ -72,6 +73,8 @@ export interface BreakerContext {
   readonly probeSlowCalls: number;
   /** Epoch milliseconds at which half-open last became idle (no probe in flight); null before. */
   readonly idleSince: number | null;
+  /** The newest fleet generation taken from shared state; null until the breaker takes a fleet event (it decides alone). */
+  readonly fleetGeneration: FleetGeneration | null;
 }
 
 /** Input of `breakerMachine`. */
@@ -133,7 +136,8 @@ export type BreakerEvent =
   | { readonly type: 'breaker.reset'; readonly at: number }
   | { readonly type: 'breaker.isolate'; readonly at: number }
   | { readonly type: 'breaker.release'; readonly at: number }
-  | { readonly type: 'breaker.rearm'; readonly at: number };
+  | { readonly type: 'breaker.rearm'; readonly at: number }
+  | FleetEvent;
 
 /** Why the circuit opened. */
 export type OpenReason = 'threshold' | 'failureRate' | 'slowCallRate' | 'probeFailed' | 'probeTimeout';
@@ -154,9 +158,16 @@ export type BreakerEmitted =
       readonly retryAt: number;
       readonly failureCount: number;
       readonly category: ErrorCategory | null;
+      /** True when the opening came from the fleet's shared state, not from this process's calls. */
+      readonly remote?: true;
     }
   | { readonly type: 'halfOpened'; readonly at: number }
-  | { readonly type: 'closed'; readonly reason: CloseReason }
+  | {
+      readonly type: 'closed';
+      readonly reason: CloseReason;
+      /** True when the closing came from the fleet's shared state, not from this process. */
+      readonly remote?: true;
+    }
   | {
       readonly type: 'rejected';
       readonly state: Exclude<BreakerState, 'closed'>;

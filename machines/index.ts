@@ -10,3 +10,6 @@ export {
 } from './categories.js';
 export { registryMachine, type RegistryMachine } from './registry.machine.js';
 export type { RegistryContext, RegistryEmitted, RegistryEvent, RegistryInput } from './registry.machine.js';
+export * from './breaker.fleet.js';
+export { FLEET_EVENT_TYPES } from './breaker.fleet.types.js';
+export type * from './breaker.fleet.types.js';

@@ -50,3 +50,12 @@ export type {
   CloseReason,
   OpenReason,
 } from '../machines/breaker.types.js';
+export type {
+  FleetRecord,
+  FleetShare,
+  OutcomeBatch,
+  ShareHandlers,
+  ShareSession,
+  ShareStatus,
+} from './share/types.js';
+export type { FleetEvent, FleetGeneration } from '../machines/breaker.fleet.types.js';

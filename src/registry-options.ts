@@ -1,3 +1,4 @@
+import type { FleetShare } from './share/types.js';
 import {
   checkOptionNames,
   resolveBreakerOptions,
@@ -35,6 +36,8 @@ export interface RegistryOptions {
   readonly store?: RegistryStore;
   /** What an invalid snapshot does: throw a `SnapshotError`, or start empty with a `warning` event. @default 'throw' */
   readonly onInvalidSnapshot?: 'throw' | 'startEmpty';
+  /** One state per tool for every process of the fleet (e.g. `redisShare()` of `tripstate/redis`; see docs/fleet.md). */
+  readonly share?: FleetShare;
 }
 
 export interface ResolvedRegistryOptions {
@@ -69,6 +72,7 @@ const REGISTRY_OPTIONS: readonly (keyof RegistryOptions)[] = [
   'snapshot',
   'store',
   'onInvalidSnapshot',
+  'share',
 ];
 
 const OVERRIDE_KEYS = ['tool', 'prefix', 'options'];

@@ -29,6 +29,9 @@ import { indexScheduler } from './registry/scheduler-index.js';
 import { LiveBreakers } from './registry/live-breakers.js';
 import { ToolSlot } from './registry/slot.js';
 import { RegistryTools } from './registry/tools.js';
+import { FleetLink } from './share/link.js';
+import { checkShare, registryTarget } from './share/targets.js';
+import type { ShareStatus } from './share/types.js';
 
 export type { RegistryEventMap } from './registry/events.js';
 
@@ -74,6 +77,8 @@ export class Registry {
     [Symbol.iterator]: () => this.entries(),
   };
   #stopped = false;
+  /** The fleet share's link, with `share`. */
+  readonly #link: FleetLink | undefined;
 
   constructor(options: RegistryOptions = {}) {
     this.#options = resolveRegistryOptions(options);
@@ -100,6 +105,7 @@ export class Registry {
       emit: (type, event) => this.#emit(type, event),
       listens: (type) => this.#listeners.has(type),
       changed: (tool) => this.#persistence?.changed(tool),
+      countedFailure: (breaker) => this.#link?.failed(breaker),
     });
     this.actor.on('recoveryPause', (event) =>
       this.#emit('recoveryPause', { ...event, openTools: [...this.#live.open] }),
@@ -120,6 +126,22 @@ export class Registry {
       },
       options.snapshot,
     );
+    this.#link =
+      options.share === undefined
+        ? undefined
+        : new FleetLink(
+            registryTarget(
+              this,
+              (tool) => this.#tools.get(tool)?.breaker,
+              (message, error) => this.#emit('warning', { type: 'warning', message, error }),
+            ),
+            checkShare(options.share),
+          );
+  }
+
+  /** With a `share`: `connected`, or `degraded` while the share cannot be reached (each process decides alone); undefined without one. */
+  get shareStatus(): ShareStatus | undefined {
+    return this.#link?.status;
   }
 
   /** Epoch milliseconds on the registry's clock: its `clock.now()` (a simulated clock's time), else `Date.now()`. */
@@ -134,7 +156,8 @@ export class Registry {
    * `onInvalidSnapshot` is `'throw'`. Calls made before are served as for tools never seen.
    */
   ready(): Promise<void> {
-    return this.#ready;
+    const link = this.#link;
+    return link === undefined ? this.#ready : Promise.all([this.#ready, link.ready]).then(() => undefined);
   }
 
   /**
@@ -287,6 +310,7 @@ export class Registry {
     const slot = this.#known(tool);
     if (slot === undefined) return;
     this.#remove(slot);
+    this.#link?.reset(tool); // with a share: the fleet's record too
   }
 
   /** Forgets every tool. */
@@ -345,6 +369,7 @@ export class Registry {
   stop(): void {
     if (this.#stopped) return;
     void this.#persistence?.stop().catch(() => undefined); // failures are `warning` events
+    void this.#link?.stop();
     this.#stopped = true;
     for (const { breaker } of this.#tools.values()) breaker.stop();
     for (const breaker of this.#live.live) breaker.stop();

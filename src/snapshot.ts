@@ -11,8 +11,10 @@ export interface PersistedWindow {
 }
 
 /** A breaker's context as JSON (the window's typed array as a plain array). */
-export type PersistedBreakerContext = Omit<BreakerContext, 'window'> & {
+export type PersistedBreakerContext = Omit<BreakerContext, 'window' | 'fleetGeneration'> & {
   readonly window: PersistedWindow | null;
+  /** Absent from snapshots saved before fleets existed (restored as null). */
+  readonly fleetGeneration?: number | null;
 };
 
 /** The XState persisted snapshot of one breaker: plain JSON. */
@@ -43,10 +45,11 @@ export function liveContext(context: PersistedBreakerContext): BreakerContext {
   const spec = context.config.window;
   const fresh = createWindow(spec);
   const saved = context.window;
+  const fleetGeneration = context.fleetGeneration ?? null;
   if (spec === null || fresh === null || saved === null || saved.counts.length !== fresh.counts.length) {
-    return { ...context, window: fresh };
+    return { ...context, window: fresh, fleetGeneration };
   }
-  return { ...context, window: filledWindow(spec, fresh, saved) };
+  return { ...context, window: filledWindow(spec, fresh, saved), fleetGeneration };
 }
 
 function filledWindow(spec: WindowConfig, window: OutcomeWindow, saved: PersistedWindow): OutcomeWindow {
@@ -111,7 +114,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Every state value the breaker machine can be in. */
 export type BreakerStateValue =
-  'closed' | { readonly open: 'cooling' } | { readonly halfOpen: 'idle' | 'probing' } | 'isolated';
+  | 'closed'
+  | { readonly open: 'cooling' }
+  | { readonly halfOpen: 'idle' | 'probing' | 'claiming' }
+  | 'isolated';
 
 const own = (value: object, key: string): unknown =>
   Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
@@ -161,7 +167,8 @@ function stateValue(value: unknown): BreakerStateValue {
     const keys = Object.keys(value);
     const child = keys.length === 1 ? own(value, keys[0] as string) : undefined;
     if (keys[0] === 'open' && child === 'cooling') return { open: 'cooling' };
-    if (keys[0] === 'halfOpen' && (child === 'idle' || child === 'probing')) return { halfOpen: child };
+    if (keys[0] === 'halfOpen' && (child === 'idle' || child === 'probing' || child === 'claiming'))
+      return { halfOpen: child };
   }
   throw new SnapshotError(
     'value',
@@ -238,6 +245,8 @@ export function restoreBreakerSnapshot(
     probeFailures: laterCount(c, 'probeFailures'),
     probeSlowCalls: laterCount(c, 'probeSlowCalls'),
     idleSince: own(c, 'idleSince') === undefined ? null : time(c, 'idleSince', true),
+    // Absent from snapshots saved before fleets existed.
+    fleetGeneration: own(c, 'fleetGeneration') == null ? null : count(c, 'fleetGeneration'),
   };
   liveContext(context); // validates the window's counters
   const open = typeof value === 'object' && 'open' in value;

@@ -144,9 +144,19 @@ describe('breakerMachine', () => {
         'isTrippingFailure',
         'isWindowed',
         'passesProbes',
+        'isFleetShared',
+        'isFleetBackoffElapsed',
+        'isNewerFleetState',
+        'isFleetStateNotOlder',
+        'isCurrentFleetGeneration',
       ].sort(),
     );
-    expect(Object.keys(impl.delays).sort()).toEqual(['backoff', 'healthCheckGrace', 'probeTimeout']);
+    expect(Object.keys(impl.delays).sort()).toEqual([
+      'backoff',
+      'fleetAnswer',
+      'healthCheckGrace',
+      'probeTimeout',
+    ]);
     const longer = breakerMachine.provide({ delays: { backoff: 1_000 } });
     const clock = new SimulatedClock();
     const actor = createActor(longer, { input: { config }, clock }).start();

@@ -35,8 +35,8 @@ export function dormantSnapshot(context: BreakerContext): LiveBreakerSnapshot {
   return { status: 'active', value: 'closed', context, historyValue: {}, children: {} };
 }
 
-/** True for a restored state whose timer must be re-armed (`breaker.rearm`): open, or probing. */
+/** True for a restored state whose timer must be re-armed (`breaker.rearm`): open, probing, or waiting for the fleet's lease answer. */
 export function needsRearm(snapshot: LiveBreakerSnapshot): boolean {
   const value = snapshot.value;
-  return typeof value === 'object' && ('open' in value || value.halfOpen === 'probing');
+  return typeof value === 'object' && ('open' in value || value.halfOpen !== 'idle');
 }

@@ -16,6 +16,8 @@ export interface BreakerHost {
   batching(breaker: Breaker): void;
   /** A listener of the breaker's `type` event threw `error`. */
   listenerThrew(breaker: Breaker, type: string, error: unknown): void;
+  /** A call failed with a category that counts (a fleet share's outbox sends it to the fleet's count). */
+  countedFailure?(breaker: Breaker): void;
 }
 
 /** How a registry places a breaker. @internal */
@@ -26,4 +28,14 @@ export interface ActorPlacement {
   /** A context known to be valid (closed state): the breaker starts dormant, without an actor. */
   readonly dormant?: BreakerContext;
   readonly host?: BreakerHost;
+  /** A standalone breaker's fleet share (`createBreaker({ share, name })`). */
+  readonly fleet?: FleetHooks;
+}
+
+/** What a standalone breaker tells its fleet share link. @internal */
+export interface FleetHooks {
+  /** A call failed with a category that counts. */
+  countedFailure(breaker: Breaker): void;
+  /** The breaker was stopped: the link ends its session. */
+  stopped(): void;
 }

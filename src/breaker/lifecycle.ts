@@ -38,7 +38,7 @@ import { PendingBatch } from './batch.js';
 import { diagnosticsOf, stateName, type BreakerDiagnostics } from './diagnostics.js';
 import { BREAKER_EVENT_TYPES, checkListener, type BreakerEventMap } from './events.js';
 import { HealthCheckRunner } from './health-check.js';
-import type { ActorPlacement, BreakerHost } from './host.js';
+import type { ActorPlacement, BreakerHost, FleetHooks } from './host.js';
 import { BreakerListeners } from './listeners.js';
 
 type BreakerSnapshot = SnapshotFrom<BreakerMachine>;
@@ -49,6 +49,8 @@ export abstract class BreakerLifecycle {
   readonly tool: string | undefined;
   protected readonly options: ResolvedBreakerOptions;
   protected readonly host: BreakerHost | undefined;
+  /** A standalone breaker's fleet share hooks. */
+  protected readonly fleet: FleetHooks | undefined;
   protected readonly now: () => number;
   /** False when an inspector wants every event: nothing is then batched or decided here. */
   protected readonly batching: boolean;
@@ -77,6 +79,7 @@ export abstract class BreakerLifecycle {
     const { config, clock, inspect, healthCheck } = this.options;
     this.tool = placement.tool;
     this.host = placement.host;
+    this.fleet = placement.fleet;
     this.now = clock?.now ? () => (clock.now as () => number)() : Date.now;
     this.batching = inspect === undefined;
     this.measuresDurations = config.window !== null && config.slowCallDurationMs !== null;
@@ -233,6 +236,7 @@ export abstract class BreakerLifecycle {
     this.flush();
     this.isStopped = true;
     this.healthChecks?.stop();
+    this.fleet?.stopped();
     const actor = this.runningActor;
     if (actor === undefined) return;
     if (this.host) this.host.stopActor(this.self(), actor);

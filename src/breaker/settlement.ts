@@ -63,6 +63,10 @@ export abstract class BreakerSettlement extends BreakerLifecycle {
   protected failed(generation: number, category: ErrorCategory, error: unknown, durationMs?: number): void {
     const counted = countsAsFailure(this.options.config, category);
     this.counts.failed(category, counted);
+    if (counted) {
+      this.host?.countedFailure?.(this.self());
+      this.fleet?.countedFailure(this.self());
+    }
     this.#measured(counted ? 'failure' : 'ignored', category, durationMs);
     if (this.runningActor === undefined) {
       // Dormant means closed: the chart's `recordFailure` below the thresholds, else wake the actor.

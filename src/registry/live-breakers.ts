@@ -24,6 +24,8 @@ export interface LiveBreakersOwner {
   listens(type: keyof RegistryEventMap): boolean;
   /** The tool's state changed: the store saves it. */
   changed(tool: string): void;
+  /** A breaker's call failed with a category that counts (a fleet share's outbox sends it to the fleet's count). */
+  countedFailure?(breaker: Breaker): void;
 }
 
 /**
@@ -60,6 +62,7 @@ export class LiveBreakers {
         actor.send({ type: 'breaker.stop', tool: breaker.tool as string, breaker: breakerActor, wasOpen });
       },
       batching: (breaker) => void this.#batching.add(breaker),
+      countedFailure: (breaker) => owner.countedFailure?.(breaker),
       listenerThrew: (breaker, type, error) =>
         owner.emit('warning', {
           type: 'warning',

@@ -55,3 +55,5 @@ export type {
 export { RegistryModelMismatchError, registryTestOptions, runRegistryPath } from './registry-run.js';
 export type { RegistryPathReport, RegistryPathRunOptions } from './registry-run.js';
 export { microstepEdges, registryEdgesTaken, registryGraphKeys } from './registry-coverage.js';
+export { createMemoryShareHub } from '../share/memory.js';
+export type { MemoryShareHub, MemoryShareHubOptions } from '../share/memory.js';

@@ -21,6 +21,7 @@ export const BREAKER_TIMER_EVENTS = {
   backoff: 'clock.backoffElapsed',
   probeTimeout: 'clock.probeTimedOut',
   healthCheckGrace: 'clock.healthCheckDue',
+  fleetAnswer: 'clock.fleetAnswerDue',
 } as const satisfies TimerEvents;
 
 /** What the model remembers besides the breaker's context. */
@@ -47,13 +48,15 @@ export type BreakerModelEvent = (
   | { readonly type: 'clock.backoffElapsed'; readonly at: number }
   | { readonly type: 'clock.probeTimedOut'; readonly at: number }
   | { readonly type: 'clock.healthCheckDue'; readonly at: number }
+  | { readonly type: 'clock.fleetAnswerDue'; readonly at: number }
 ) & {
   /**
    * What the event stands for, when its payload alone does not say it once states are merged:
    * `late` is a request after the backoff ended whose timer has not fired yet, `stale` a result
-   * of a call admitted in an older generation. The machine ignores it.
+   * of a call admitted in an older generation, `sameFleet` a fleet event of the fleet generation
+   * the breaker already has (without it, a fleet event is of a newer one). The machine ignores it.
    */
-  readonly intent?: 'late' | 'stale';
+  readonly intent?: 'late' | 'stale' | 'sameFleet';
 };
 
 /** Input of the test variant: the breaker's, and the time the model starts at. */

@@ -31,6 +31,8 @@ export interface BreakerTestModelOptions extends Omit<
   readonly restore?: boolean;
   /** Whether the model reports late results of calls admitted in an older generation. @default true */
   readonly staleResults?: boolean;
+  /** Whether the model sends the fleet's events (`fleet.opened`, `fleet.probeGranted`…), as a share would. @default false */
+  readonly fleet?: boolean;
   /** Epoch milliseconds the model's time starts at; use the same for the breaker's clock. @default 0 */
   readonly startAt?: number;
   /**
@@ -85,7 +87,7 @@ function defaultCategories(config: BreakerConfig): ErrorCategory[] {
 function eventsFor(
   snapshot: BreakerModelSnapshot,
   categories: readonly ErrorCategory[],
-  options: { restore: boolean; staleResults: boolean },
+  options: { restore: boolean; staleResults: boolean; fleet: boolean },
 ): BreakerModelEvent[] {
   const c = snapshot.context;
   const at = c.test.now;
@@ -131,6 +133,38 @@ function eventsFor(
   if (grace !== null && c.idleSince !== null && JSON.stringify(snapshot.value) === '{"halfOpen":"idle"}') {
     events.push({ type: 'clock.healthCheckDue', at: c.idleSince + grace });
   }
+  if (options.fleet) events.push(...fleetEventsFor(snapshot));
+  return events;
+}
+
+/**
+ * The fleet's events in a snapshot: an opening, a closing and a reset of a newer fleet
+ * generation, and, once the breaker has one, the same generation's opening, closing and lease
+ * answers; while waiting for the lease answer, its timer.
+ */
+function fleetEventsFor(snapshot: BreakerModelSnapshot): BreakerModelEvent[] {
+  const c = snapshot.context;
+  const at = c.test.now;
+  const current = c.fleetGeneration;
+  const backoff = { remainingMs: c.config.minBackoffMs, backoffMs: c.config.minBackoffMs } as const;
+  const newer = (current ?? 0) + 1;
+  const events: BreakerModelEvent[] = [
+    { type: 'fleet.opened', fleetGeneration: newer, ...backoff, reason: 'threshold', at },
+    { type: 'fleet.closed', fleetGeneration: newer, at },
+    { type: 'fleet.reset', fleetGeneration: newer, at },
+  ];
+  if (current !== null) {
+    const same = { fleetGeneration: current, at, intent: 'sameFleet' } as const;
+    events.push(
+      { type: 'fleet.opened', ...same, ...backoff, reason: 'threshold' },
+      { type: 'fleet.closed', ...same },
+      { type: 'fleet.probeGranted', ...same },
+      { type: 'fleet.probeTaken', ...same, leaseMs: c.config.probeTimeoutMs },
+    );
+  }
+  if (JSON.stringify(snapshot.value) === '{"halfOpen":"claiming"}' && c.idleSince !== null) {
+    events.push({ type: 'clock.fleetAnswerDue', at: c.idleSince + c.config.probeTimeoutMs });
+  }
   return events;
 }
 
@@ -169,6 +203,7 @@ export function serializeBreakerModelSnapshot(snapshot: BreakerModelSnapshot): s
     c.probeSlowCalls,
     c.config.healthCheckGraceMs === null || c.idleSince === null ? null : now - c.idleSince,
     c.test.healthCheckGeneration === c.generation,
+    c.fleetGeneration === null,
   ]);
 }
 
@@ -213,6 +248,7 @@ export function createBreakerTestModel(options: BreakerTestModelOptions = {}): B
     categories,
     restore = true,
     staleResults = true,
+    fleet = false,
     startAt = 0,
     cover = 'transitions',
     ...breakerOptions
@@ -224,7 +260,7 @@ export function createBreakerTestModel(options: BreakerTestModelOptions = {}): B
   const tried = categories ?? defaultCategories(config);
   const model = createTestModel(breakerTestMachine, {
     input: { config, startAt },
-    events: (snapshot) => eventsFor(snapshot, tried, { restore, staleResults }),
+    events: (snapshot) => eventsFor(snapshot, tried, { restore, staleResults, fleet }),
     // createTestModel adds a payload-less event for every handled type it was not given.
     filterEvents: (_snapshot, event) => 'at' in event || 'generation' in event,
     serializeState: cover === 'states' ? serializeBreakerModelSnapshot : serializeBreakerModelTransition,

@@ -185,6 +185,17 @@ class PathRun {
         return { ...event, at: c.probeStartedAt === null ? at : c.probeStartedAt + c.config.probeTimeoutMs };
       case 'clock.healthCheckDue':
         return { ...event, at: (c.idleSince ?? at) + (c.config.healthCheckGraceMs ?? 0) };
+      case 'clock.fleetAnswerDue':
+        return { ...event, at: (c.idleSince ?? at) + c.config.probeTimeoutMs };
+      case 'fleet.opened':
+      case 'fleet.closed':
+      case 'fleet.reset':
+      case 'fleet.probeGranted':
+      case 'fleet.probeTaken': {
+        const fleetGeneration =
+          event.intent === 'sameFleet' ? (c.fleetGeneration ?? 0) : (c.fleetGeneration ?? 0) + 1;
+        return { ...event, fleetGeneration, at };
+      }
       default:
         return { ...event, at };
     }
@@ -239,7 +250,19 @@ class PathRun {
       case 'clock.backoffElapsed':
       case 'clock.probeTimedOut':
       case 'clock.healthCheckDue':
+      case 'clock.fleetAnswerDue':
         return this.clock.advanceTo(event.at);
+      case 'fleet.opened':
+      case 'fleet.closed':
+      case 'fleet.reset':
+      case 'fleet.probeGranted':
+      case 'fleet.probeTaken': {
+        // What a share link does with a record: the breaker's batches first, then the chart event.
+        const { intent: _intent, ...fleetEvent } = event;
+        breaker.flush();
+        breaker.actor.send(fleetEvent);
+        return;
+      }
     }
   }
 
@@ -309,6 +332,12 @@ export async function runBreakerPath(
             'clock.backoffElapsed',
             'clock.probeTimedOut',
             'clock.healthCheckDue',
+            'clock.fleetAnswerDue',
+            'fleet.opened',
+            'fleet.closed',
+            'fleet.reset',
+            'fleet.probeGranted',
+            'fleet.probeTaken',
           ] as const
         ).map((type) => [type, exec]),
       ),

@@ -46,9 +46,15 @@ describe("the dashboard's statechart", () => {
 
   it('lists the transitions taken in any state under the chart', () => {
     const anyState = [...edges].filter((e) => e.startsWith('*->')).map((e) => e.slice(3));
-    expect(anyState.sort()).toEqual(['closed', 'isolated']);
+    expect(anyState.sort()).toEqual(['closed', 'isolated', 'open']);
     const chart = chartOf();
-    expect(chart.anyState).toEqual(['breaker.reset → closed', 'breaker.isolate → isolated']);
+    expect(chart.anyState).toEqual([
+      'breaker.reset → closed',
+      'fleet.closed [isNewerFleetState] → closed',
+      'fleet.reset [isNewerFleetState] → closed',
+      'breaker.isolate → isolated',
+      'fleet.opened [isNewerFleetState] → open',
+    ]);
   });
 
   it('draws no arrow for a transition the machine does not have', () => {

@@ -16,6 +16,9 @@ import {
   healthCheckModel,
   healthCheckOptions,
   healthCheckPaths,
+  fleetModel,
+  fleetOptions,
+  fleetPaths,
 } from './paths.js';
 
 const graph = machineGraphKeys(breakerMachine);
@@ -28,6 +31,7 @@ beforeAll(async () => {
     ...simplePaths.map((path) => runBreakerPath(smallModel, path, runOptions(smallOptions))),
     ...windowPaths.map((path) => runBreakerPath(windowModel, path, runOptions(windowOptions))),
     ...healthCheckPaths.map((path) => runBreakerPath(healthCheckModel, path, runOptions(healthCheckOptions))),
+    ...fleetPaths.map((path) => runBreakerPath(fleetModel, path, runOptions(fleetOptions))),
   ];
   for (const report of await Promise.all(runs)) {
     for (const edge of report.edges) visitedEdges.add(edge);
@@ -35,7 +39,7 @@ beforeAll(async () => {
   }
   console.info(
     `model coverage: ${shortestPaths.length} shortest + ${simplePaths.length} simple + ` +
-      `${windowPaths.length} windowed + ${healthCheckPaths.length} health-check paths, ` +
+      `${windowPaths.length} windowed + ${healthCheckPaths.length} health-check + ${fleetPaths.length} fleet paths, ` +
       `${visitedStates.size}/${graph.states.size} states, ${visitedEdges.size}/${graph.edges.size} edges`,
   );
 });
@@ -55,7 +59,7 @@ describe('coverage of toDirectedGraph(breakerMachine) by the generated paths', (
 
   it('sees every delayed transition of the real machine replaced by a clock event', () => {
     const delayed = [...graph.edges].filter((edge) => edge.includes(' xstate.after.'));
-    expect(delayed).toHaveLength(3);
+    expect(delayed).toHaveLength(5);
     expect(delayed.every((edge) => visitedEdges.has(edge))).toBe(true);
   });
 });

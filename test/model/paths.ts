@@ -62,7 +62,20 @@ export const healthCheckOptions = {
   startAt: 1_000,
 } as const satisfies BreakerTestModelOptions;
 
+/** A one-failure, one-probe breaker in a fleet: the model also sends the share's events. */
+export const fleetOptions = {
+  failureThreshold: 1,
+  minBackoffMs: 100,
+  maxBackoffMs: 200,
+  probeTimeoutMs: 50,
+  staleResults: false,
+  fleet: true,
+  startAt: 1_000,
+} as const satisfies BreakerTestModelOptions;
+
 export const richModel = createBreakerTestModel(richOptions);
+export const fleetModel = createBreakerTestModel(fleetOptions);
+export const fleetPaths: readonly BreakerTestPath[] = fleetModel.getShortestPaths();
 export const healthCheckModel = createBreakerTestModel(healthCheckOptions);
 export const healthCheckPaths: readonly BreakerTestPath[] = healthCheckModel.getShortestPaths();
 export const windowModel = createBreakerTestModel(windowOptions);
@@ -83,6 +96,7 @@ export function runOptions(
     staleResults: _s,
     startAt: _t,
     cover: _v,
+    fleet: _f,
     ...breakerOptions
   } = options;
   return {

@@ -1,0 +1,161 @@
+/**
+ * The rules of the shared records, in memory: what each write script does, step for step (the
+ * Lua scripts of `tripstate/redis` implement the same rules on the server, with its clock).
+ */
+import type { OpenReason } from '../../machines/breaker.types.js';
+import type { FleetRecord, OutcomeBatch } from './types.js';
+
+interface Entry {
+  generation: number;
+  state: 'closed' | 'open';
+  reason: FleetRecord['reason'];
+  /** On the ledger's clock (milliseconds). */
+  until: number;
+  backoffMs: number;
+  failures: number;
+  lease: { token: string; until: number } | null;
+}
+
+/** The records of every tool, and the rules that change them. `now` is the share's clock. */
+export class FleetLedger {
+  readonly #entries = new Map<string, Entry>();
+  readonly #now: () => number;
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
+
+  #entry(tool: string): Entry {
+    let entry = this.#entries.get(tool);
+    if (entry === undefined) {
+      entry = {
+        generation: 0,
+        state: 'closed',
+        reason: 'closed',
+        until: 0,
+        backoffMs: 0,
+        failures: 0,
+        lease: null,
+      };
+      this.#entries.set(tool, entry);
+    }
+    return entry;
+  }
+
+  /** The record of `tool` as a message carries it. */
+  read(tool: string): FleetRecord {
+    const e = this.#entry(tool);
+    const now = this.#now();
+    const lease = e.lease !== null && e.lease.until > now ? e.lease.until - now : 0;
+    return {
+      tool,
+      generation: e.generation,
+      state: e.state,
+      reason: e.reason,
+      remainingMs: e.state === 'open' ? Math.max(0, e.until - now) : 0,
+      backoffMs: e.backoffMs,
+      leaseMs: lease,
+      failures: e.failures,
+    };
+  }
+
+  /** Records open, or closed with failures counted. */
+  load(): FleetRecord[] {
+    return [...this.#entries.keys()]
+      .map((tool) => this.read(tool))
+      .filter((r) => r.state === 'open' || r.failures > 0);
+  }
+
+  #open(e: Entry, reason: OpenReason, backoffMs: number, remainingMs: number): void {
+    e.generation++;
+    e.state = 'open';
+    e.reason = reason;
+    e.until = this.#now() + Math.max(0, remainingMs);
+    e.backoffMs = backoffMs;
+    e.failures = 0;
+    e.lease = null;
+  }
+
+  /** The batch script: returns the record and whether it changed in a way every process must hear. */
+  report(
+    tool: string,
+    batch: OutcomeBatch,
+    rule: { failureThreshold: number; backoffMs: number },
+  ): { record: FleetRecord; publish: boolean } {
+    const e = this.#entry(tool);
+    if (e.state === 'open') return { record: this.read(tool), publish: false };
+    const before = e.failures;
+    if (batch.successes > 0) e.failures = 0;
+    e.failures += batch.failures;
+    if (e.failures >= rule.failureThreshold && batch.failures > 0) {
+      this.#open(e, 'threshold', rule.backoffMs, rule.backoffMs);
+      return { record: this.read(tool), publish: true };
+    }
+    // The first failure of a streak is announced, so every process reports its successes.
+    return { record: this.read(tool), publish: before === 0 && e.failures > 0 };
+  }
+
+  /** The fenced opening script. */
+  open(
+    tool: string,
+    expected: number | null,
+    opening: { reason: OpenReason; backoffMs: number; remainingMs: number },
+  ): { record: FleetRecord; publish: boolean } {
+    const e = this.#entry(tool);
+    // A writer that saw a newer generation than the record holds means the record was lost.
+    const fits = expected === null ? e.state === 'closed' : e.generation <= expected;
+    if (!fits) return { record: this.read(tool), publish: false };
+    if (expected !== null) e.generation = Math.max(e.generation, expected);
+    this.#open(e, opening.reason, opening.backoffMs, opening.remainingMs);
+    return { record: this.read(tool), publish: true };
+  }
+
+  /** The lease script (SET NX PX under the record's generation). */
+  claimProbe(
+    tool: string,
+    generation: number,
+    token: string,
+    leaseMs: number,
+  ): { granted: boolean; record: FleetRecord } {
+    const e = this.#entry(tool);
+    const now = this.#now();
+    const free = e.lease === null || e.lease.until <= now;
+    if (e.state !== 'open' || e.generation !== generation || !free) {
+      return { granted: false, record: this.read(tool) };
+    }
+    e.lease = { token, until: now + leaseMs };
+    return { granted: true, record: this.read(tool) };
+  }
+
+  /** The fenced closing script. */
+  close(tool: string, generation: number, token: string | null): { record: FleetRecord; publish: boolean } {
+    const e = this.#entry(tool);
+    const now = this.#now();
+    const live = e.lease !== null && e.lease.until > now ? e.lease : null;
+    const holder = token === null ? live === null : live?.token === token;
+    if (e.state !== 'open' || e.generation !== generation || !holder) {
+      return { record: this.read(tool), publish: false };
+    }
+    e.generation++;
+    e.state = 'closed';
+    e.reason = 'closed';
+    e.until = 0;
+    e.backoffMs = 0;
+    e.failures = 0;
+    e.lease = null;
+    return { record: this.read(tool), publish: true };
+  }
+
+  /** The reset script. */
+  reset(tool: string): { record: FleetRecord; publish: boolean } {
+    const e = this.#entry(tool);
+    e.generation++;
+    e.state = 'closed';
+    e.reason = 'reset';
+    e.until = 0;
+    e.backoffMs = 0;
+    e.failures = 0;
+    e.lease = null;
+    return { record: this.read(tool), publish: true };
+  }
+}

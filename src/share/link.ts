@@ -1,0 +1,299 @@
+/**
+ * The share link: one per registry (or shared breaker). It turns the local breakers' openings,
+ * closings and half-openings into the share's fenced writes, and the share's records into the
+ * breakers' `fleet.*` chart events. Nothing here runs on a call's path, and no call waits on it.
+ */
+import type { BreakerEmitted } from '../../machines/breaker.types.js';
+import type { FleetEvent } from '../../machines/breaker.fleet.types.js';
+import type { Breaker } from '../breaker.js';
+import { FleetOutbox } from './outbox.js';
+import type { FleetRecord, FleetShare, OutcomeBatch, ShareSession, ShareStatus } from './types.js';
+
+/** Default of `flushIntervalMs`: milliseconds between flushes of aggregated outcomes. */
+export const DEFAULT_FLUSH_INTERVAL_MS = 50;
+
+type Watched = 'opened' | 'closed' | 'halfOpened';
+
+/** What the link drives: a registry, or one breaker under a name. */
+export interface FleetTarget {
+  /** Epoch milliseconds on the target's clock. */
+  now(): number;
+  /** The tool's breaker; with `create`, made if the target never saw the tool (it may throw for a bad name). */
+  breaker(tool: string, create: boolean): Breaker | undefined;
+  /** Every breaker the target holds. */
+  entries(): Iterable<[string, Breaker]>;
+  /** Subscribes to one breaker event of every tool; returns the function that unsubscribes. */
+  on(type: Watched, listener: (tool: string, event: BreakerEmitted) => void): () => void;
+  /** Reports a problem (the registry's `warning` event). */
+  warn(message: string, error?: unknown): void;
+}
+
+const isClaiming = (breaker: Breaker): boolean => {
+  const value = breaker.getSnapshot().value as unknown;
+  return (
+    typeof value === 'object' && value !== null && (value as { halfOpen?: string }).halfOpen === 'claiming'
+  );
+};
+
+let tokenCounter = 0;
+const newToken = (): string =>
+  `${Date.now().toString(36)}-${(++tokenCounter).toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
+export class FleetLink {
+  readonly #target: FleetTarget;
+  readonly #session: ShareSession;
+  readonly #outbox: FleetOutbox;
+  #status: ShareStatus = 'degraded';
+  #everConnected = false;
+  #warned = false;
+  #stopped = false;
+  /** Probe leases this process holds, by tool. */
+  readonly #leases = new Map<string, { generation: number; token: string }>();
+  /** Local openings the share has not taken yet (published at reconnection). */
+  readonly #unpublished = new Set<string>();
+  readonly #offs: (() => void)[] = [];
+  readonly ready: Promise<void>;
+  #resolveReady!: () => void;
+
+  constructor(target: FleetTarget, share: FleetShare) {
+    this.#target = target;
+    this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
+    const interval = share.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+    this.#outbox = new FleetOutbox(
+      {
+        successes: (tool) => target.breaker(tool, false)?.stats().successes,
+        send: (tool, batch) => this.#report(tool, batch),
+      },
+      interval,
+    );
+    this.#offs.push(
+      target.on('opened', (tool, event) => this.#opened(tool, event)),
+      target.on('closed', (tool, event) => this.#closed(tool, event)),
+      target.on('halfOpened', (tool) => this.#halfOpened(tool)),
+    );
+    this.#session = share.open({
+      record: (record) => this.#apply(record),
+      status: (status, error) => this.#onStatus(status, error),
+    });
+  }
+
+  /** `connected` or `degraded` (also before the share first answered). */
+  get status(): ShareStatus {
+    return this.#status;
+  }
+
+  /** A counted failure of a call (the breaker's hook): sent to the fleet's count when it was closed. */
+  failed(breaker: Breaker): void {
+    const tool = breaker.tool;
+    if (this.#status !== 'connected' || tool === undefined || breaker.state !== 'closed') return;
+    this.#outbox.failed(tool);
+  }
+
+  #onStatus(status: ShareStatus, error?: unknown): void {
+    if (this.#stopped) return;
+    if (status === 'degraded') {
+      if (this.#status === 'connected' || !this.#everConnected) this.#degrade(error);
+      return;
+    }
+    if (this.#status === 'connected') return;
+    this.#status = 'connected';
+    this.#everConnected = true;
+    this.#warned = false;
+    void this.#resync();
+  }
+
+  #degrade(error?: unknown): void {
+    this.#status = 'degraded';
+    this.#resolveReady();
+    if (this.#warned || this.#stopped) return;
+    this.#warned = true;
+    this.#target.warn(
+      'tripstate: the fleet share is unreachable; each process decides alone until it returns',
+      error,
+    );
+  }
+
+  /** A share command failed: degraded until the share reports itself connected again. */
+  #failed(tool: string | null, error: unknown): void {
+    if (tool !== null) this.#unpublished.add(tool);
+    if (this.#status === 'connected') this.#degrade(error);
+  }
+
+  /** Loads every record (newer generations win in the chart), then publishes local openings. */
+  async #resync(): Promise<void> {
+    try {
+      const records = await this.#session.load();
+      for (const record of records) this.#apply(record);
+      for (const tool of [...this.#unpublished]) {
+        this.#unpublished.delete(tool);
+        const breaker = this.#target.breaker(tool, false);
+        if (breaker?.state === 'open') this.#publishOpening(tool, breaker, 'threshold');
+      }
+    } catch (error) {
+      this.#failed(null, error);
+    } finally {
+      this.#resolveReady();
+    }
+  }
+
+  #opened(tool: string, event: BreakerEmitted): void {
+    if (event.type !== 'opened' || event.remote === true || this.#stopped) return;
+    this.#leases.delete(tool);
+    this.#outbox.unwatch(tool);
+    const breaker = this.#target.breaker(tool, false);
+    if (breaker !== undefined) this.#publishOpening(tool, breaker, event.reason, event.backoffMs);
+  }
+
+  #publishOpening(
+    tool: string,
+    breaker: Breaker,
+    reason: Extract<BreakerEmitted, { type: 'opened' }>['reason'],
+    remainingMs?: number,
+  ): void {
+    if (this.#status !== 'connected') return void this.#unpublished.add(tool);
+    const context = breaker.getSnapshot().context;
+    const remaining = remainingMs ?? Math.max(0, (context.retryAt ?? 0) - this.#target.now());
+    this.#session
+      .open(tool, context.fleetGeneration, {
+        reason,
+        backoffMs: context.currentBackoffMs,
+        remainingMs: remaining,
+      })
+      .then(
+        (record) => this.#apply(record),
+        (error: unknown) => this.#failed(tool, error),
+      );
+  }
+
+  #closed(tool: string, event: BreakerEmitted): void {
+    if (event.type !== 'closed' || event.remote === true || this.#stopped) return;
+    const lease = this.#leases.get(tool);
+    this.#leases.delete(tool);
+    this.#unpublished.delete(tool);
+    if (this.#status !== 'connected' || event.reason === 'released') return;
+    const breaker = this.#target.breaker(tool, false);
+    const generation = lease?.generation ?? breaker?.getSnapshot().context.fleetGeneration ?? null;
+    const write =
+      event.reason === 'reset'
+        ? this.#session.reset(tool)
+        : generation === null
+          ? null
+          : this.#session.close(tool, generation, lease?.token ?? null);
+    write?.then(
+      (record) => this.#apply(record),
+      (error: unknown) => this.#failed(null, error),
+    );
+  }
+
+  /** Resets the fleet's record of `tool` (`registry.reset(tool)`); nothing while degraded. */
+  reset(tool: string): void {
+    this.#leases.delete(tool);
+    this.#unpublished.delete(tool);
+    if (this.#status !== 'connected' || this.#stopped) return;
+    this.#session.reset(tool).then(
+      (record) => this.#apply(record),
+      (error: unknown) => this.#failed(null, error),
+    );
+  }
+
+  #halfOpened(tool: string): void {
+    const breaker = this.#target.breaker(tool, false);
+    if (breaker === undefined || this.#stopped || !isClaiming(breaker)) return;
+    const generation = breaker.getSnapshot().context.fleetGeneration as number;
+    if (this.#status !== 'connected') {
+      return this.#send(breaker, {
+        type: 'fleet.probeGranted',
+        fleetGeneration: generation,
+        at: this.#target.now(),
+      });
+    }
+    const token = newToken();
+    this.#session.claimProbe(tool, generation, token, breaker.config.probeTimeoutMs).then(
+      ({ granted, record }) => {
+        const at = this.#target.now();
+        if (granted) {
+          this.#leases.set(tool, { generation, token });
+          this.#send(breaker, { type: 'fleet.probeGranted', fleetGeneration: generation, at });
+        } else if (record.state === 'open' && record.generation === generation) {
+          this.#send(breaker, {
+            type: 'fleet.probeTaken',
+            fleetGeneration: generation,
+            leaseMs: record.leaseMs,
+            at,
+          });
+        } else this.#apply(record);
+      },
+      (error: unknown) => {
+        this.#failed(null, error);
+        // Decide alone: the probe goes from here.
+        this.#send(breaker, {
+          type: 'fleet.probeGranted',
+          fleetGeneration: generation,
+          at: this.#target.now(),
+        });
+      },
+    );
+  }
+
+  async #report(tool: string, batch: OutcomeBatch): Promise<void> {
+    const breaker = this.#target.breaker(tool, false);
+    if (breaker === undefined || this.#status !== 'connected') return;
+    const { failureThreshold, minBackoffMs } = breaker.config;
+    try {
+      const record = await this.#session.report(tool, batch, { failureThreshold, backoffMs: minBackoffMs });
+      this.#apply(record);
+    } catch (error) {
+      this.#failed(null, error);
+    }
+  }
+
+  /** Sends a record to its tool's breaker as the chart event it stands for (the chart's guards decide). */
+  #apply(record: FleetRecord): void {
+    if (this.#stopped) return;
+    const { tool } = record;
+    const at = this.#target.now();
+    if (record.state === 'closed') {
+      if (record.failures > 0) this.#outbox.watch(tool);
+      else this.#outbox.unwatch(tool);
+      const breaker = this.#target.breaker(tool, false);
+      // A dormant breaker is closed with nothing the fleet could change.
+      if (breaker === undefined || breaker.dormant || record.generation === 0) return;
+      const type = record.reason === 'reset' ? 'fleet.reset' : 'fleet.closed';
+      return this.#send(breaker, { type, fleetGeneration: record.generation, at });
+    }
+    this.#outbox.unwatch(tool);
+    let breaker: Breaker | undefined;
+    try {
+      breaker = this.#target.breaker(tool, true);
+    } catch (error) {
+      return this.#target.warn(`tripstate: the fleet share holds a tool this registry refuses`, error);
+    }
+    if (breaker === undefined) return;
+    const lease = this.#leases.get(tool);
+    if (lease !== undefined && lease.generation !== record.generation) this.#leases.delete(tool);
+    this.#send(breaker, {
+      type: 'fleet.opened',
+      fleetGeneration: record.generation,
+      remainingMs: record.remainingMs,
+      backoffMs: record.backoffMs,
+      reason: record.reason === 'closed' || record.reason === 'reset' ? 'threshold' : record.reason,
+      at,
+    });
+  }
+
+  #send(breaker: Breaker, event: FleetEvent): void {
+    if (breaker.stopped || this.#stopped) return;
+    breaker.flush();
+    breaker.actor.send(event);
+  }
+
+  /** Stops following the breakers and ends the session. */
+  stop(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    this.#stopped = true;
+    this.#resolveReady();
+    this.#outbox.stop();
+    for (const off of this.#offs) off();
+    return this.#session.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,104 @@
+/** Registries in one process sharing through a real Redis; Redis paused or killed under them. */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRegistry, type Registry } from '../../src/index.js';
+import { redisShare } from '../../src/redis/index.js';
+import { sleep, until } from './harness.js';
+import { redisTestsRun, startRedis, type RedisServer } from './redis-server.js';
+
+const defaults = {
+  failureThreshold: 2,
+  minBackoffMs: 300,
+  maxBackoffMs: 300,
+  probeTimeoutMs: 200,
+  jitter: 0,
+};
+const boom = () => Promise.reject(Object.assign(new Error('down'), { status: 503 }));
+const ok = () => Promise.resolve('ok');
+
+describe.runIf(redisTestsRun())('registries sharing through a real Redis', () => {
+  let redis: RedisServer;
+  let registries: Registry[] = [];
+  let prefixes = 0;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterEach(async () => {
+    for (const registry of registries) registry.stop();
+    registries = [];
+    await sleep(50);
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  const pair = async (): Promise<[Registry, Registry]> => {
+    const keyPrefix = `pair${++prefixes}:`;
+    const make = () =>
+      createRegistry({
+        defaults,
+        share: redisShare({ url: redis.url, keyPrefix, commandTimeoutMs: 300, retryIntervalMs: 100 }),
+      });
+    const made: [Registry, Registry] = [make(), make()];
+    registries.push(...made);
+    await Promise.all(made.map((r) => r.ready()));
+    return made;
+  };
+
+  it('opens, probes once and closes both registries', async () => {
+    const [a, b] = await pair();
+    expect([a.shareStatus, b.shareStatus]).toEqual(['connected', 'connected']);
+    await a.execute('llm', boom).catch(() => undefined);
+    await b.execute('llm', boom).catch(() => undefined);
+    await until(() => a.state('llm') === 'open' && b.state('llm') === 'open', 2_000, 'both open');
+    const idle = (r: Registry) =>
+      JSON.stringify(r.breaker('llm').getSnapshot().value) === '{"halfOpen":"idle"}';
+    await until(() => idle(a) || idle(b), 2_000, 'a lease granted');
+    // One of the two holds the lease: exactly one admits the probe.
+    const admitted = await Promise.all(
+      [a.execute('llm', ok), b.execute('llm', ok)].map((p) =>
+        p.then(
+          () => 1,
+          () => 0,
+        ),
+      ),
+    );
+    expect(admitted.reduce((x: number, y: number) => x + y, 0)).toBe(1);
+    await until(() => a.state('llm') === 'closed' && b.state('llm') === 'closed', 2_000, 'both closed');
+  });
+
+  it('neither fails nor delays a call when Redis stops answering (SIGSTOP); degraded with one warning, then connected again', async () => {
+    const [a] = await pair();
+    const warnings: string[] = [];
+    a.on('warning', (e) => warnings.push(e.message));
+    await redis.kill('SIGSTOP');
+    try {
+      const started = Date.now();
+      // Failures need the share (the outbox flushes at once); nothing waits for it.
+      for (let i = 0; i < 5; i++) await a.execute('tool', boom).catch(() => undefined);
+      for (let i = 0; i < 5; i++) await a.execute('other', ok);
+      expect(Date.now() - started).toBeLessThan(100);
+      expect(a.state('tool')).toBe('open'); // its own breaker decided
+      await until(() => a.shareStatus === 'degraded', 2_000, 'degraded');
+      await a.execute('third', boom).catch(() => undefined);
+      await sleep(400);
+      expect(warnings).toHaveLength(1);
+    } finally {
+      await redis.kill('SIGCONT');
+    }
+    await until(() => a.shareStatus === 'connected', 3_000, 'connected again');
+  });
+
+  it('publishes an opening made while degraded once Redis is back', async () => {
+    const [a, b] = await pair();
+    await redis.kill('SIGKILL');
+    await until(() => a.shareStatus === 'degraded' && b.shareStatus === 'degraded', 3_000, 'degraded');
+    await a.execute('llm', boom).catch(() => undefined);
+    await a.execute('llm', boom).catch(() => undefined);
+    expect(a.state('llm')).toBe('open');
+    expect(b.state('llm')).toBe('closed');
+    await redis.restart();
+    await until(() => b.state('llm') === 'open', 3_000, 'the opening reaching the other registry');
+    expect(a.shareStatus).toBe('connected');
+  });
+});

@@ -34,18 +34,18 @@ describe('the registry chart hears a stop of an open circuit as one event', () =
 
   it('reset(tool) of an open tool sends the registry actor one event, which stops and counts it', () => {
     const toRegistry: string[] = [];
-    let registryActor: unknown;
+    const watched: { actor?: unknown } = {}; // the registry actor, once created
     const registry = createRegistry({
       defaults: {
         ...openOptions,
         inspect: (event: InspectionEvent) => {
-          if (event.type === '@xstate.event' && event.actorRef === registryActor) {
+          if (event.type === '@xstate.event' && event.actorRef === watched.actor) {
             toRegistry.push(event.event.type);
           }
         },
       },
     });
-    registryActor = registry.actor;
+    watched.actor = registry.actor;
     registry.tryAcquire('down')?.failure('network');
     expect(registry.state('down')).toBe('open');
     expect(registry.actor.getSnapshot().context.openCircuits).toBe(1);

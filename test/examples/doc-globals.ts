@@ -29,6 +29,8 @@ declare function runToolSomewhere(): Promise<{ ok: true; value: unknown } | { ok
 declare function callTool(args: { readonly query: string }, signal: AbortSignal): Promise<string>;
 declare function getWeather(city: string, signal: AbortSignal | undefined): Promise<string>;
 declare function fetchWeather(city: string): Promise<string>;
+/** Calls a model; its function requires the signal it is given. */
+declare function callModel(signal: AbortSignal): Promise<string>;
 declare function webSearch(query: string): Promise<string>;
 declare class ToolArgumentError extends Error {}
 

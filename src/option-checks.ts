@@ -4,8 +4,6 @@
  * guarded call. Each failure is a TypeError (or RangeError) that says what to write instead.
  */
 
-import { nearestName } from './options.js';
-
 /** Other libraries' option names (opossum, cockatiel) and what tripstate calls them. */
 const FOREIGN_NAMES: Readonly<Record<string, string>> = {
   timeout: 'tripstate calls it timeoutMs: milliseconds before a call is aborted and counts as timeout',
@@ -115,4 +113,44 @@ function isAbortSignal(value: unknown): value is AbortSignal {
     typeof (value as AbortSignal).aborted === 'boolean' &&
     typeof (value as AbortSignal).addEventListener === 'function'
   );
+}
+
+/**
+ * Throws a TypeError for a key of `options` that is not in `known` (a misspelt option would
+ * otherwise silently keep its default), naming the nearest known key when one is close.
+ */
+export function checkOptionNames(what: string, options: object, known: readonly string[]): void {
+  checkOwnOptions(what, options);
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const foreign = foreignOptionHint(key);
+    const near = foreign === undefined ? nearestName(key, known) : undefined;
+    const hint = foreign ?? (near === undefined ? undefined : `did you mean ${near}?`);
+    throw new TypeError(
+      `tripstate: unknown ${what} ${JSON.stringify(key)}${hint === undefined ? '' : ` (${hint})`}`,
+    );
+  }
+}
+
+/** The name in `known` that `name` most likely misspells (same letters up to case, or 2 edits), if any. @internal */
+export function nearestName(name: string, known: readonly string[]): string | undefined {
+  return known.find((k) => k.toLowerCase() === name.toLowerCase() || editDistance(k, name) <= 2);
+}
+
+/** Levenshtein distance, for suggestions; names are short. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        previous[j]! + 1,
+        row[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
 }

@@ -1,11 +1,11 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { TimerClock } from './clock.js';
 import { DEFAULT_TRIP_CATEGORIES, isErrorCategory, type ErrorCategory } from '../machines/categories.js';
-import { MAX_DELAY_MS } from '../machines/breaker.logic.js';
 import type { BreakerConfig } from '../machines/breaker.types.js';
-import type { WindowConfig } from '../machines/breaker.window.js';
 import { classifyError, retryAfterFromError } from './classify.js';
-import { checkOptionsObject, checkOwnOptions, foreignOptionHint } from './option-checks.js';
+import { checkOptionNames, checkOptionsObject } from './option-checks.js';
+import { duration, fail, fn, integer, show } from './option-values.js';
+import { windowConfig } from './window-options.js';
 
 /** A clock for timers and time: XState's `Clock` plus an optional `now()` (e.g. `SimulatedClock`). */
 export interface BreakerClock extends TimerClock {
@@ -115,34 +115,6 @@ export const DEFAULT_BREAKER_CONFIG: BreakerConfig = Object.freeze({
   healthCheckGraceMs: null,
 });
 
-const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
-
-function fail(name: string, value: unknown, rule: string): never {
-  throw new RangeError(`tripstate: option ${name} must be ${rule}, got ${show(value)}`);
-}
-
-function integer(name: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
-    fail(name, value, `an integer >= ${min}`);
-  return value;
-}
-
-function duration(name: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_DELAY_MS) {
-    fail(name, value, `a finite number of milliseconds in [${min}, ${MAX_DELAY_MS}]`);
-  }
-  return value;
-}
-
-function fn<T>(name: string, value: unknown, fallback: T): T {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'function')
-    throw new TypeError(`tripstate: option ${name} must be a function, got ${show(value)}`);
-  return value as T;
-}
-
 function tripCategories(value: unknown): readonly ErrorCategory[] {
   if (value === undefined) return DEFAULT_TRIP_CATEGORIES;
   if (!Array.isArray(value))
@@ -181,39 +153,6 @@ const BREAKER_OPTIONS: readonly (keyof BreakerOptions)[] = [
   'inspect',
 ];
 
-function rate(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0 && value <= 1)) fail(name, value, 'a number in (0, 1]');
-  return value;
-}
-
-const WINDOW_RATE_OPTIONS = [
-  'failureRateThreshold',
-  'minimumCalls',
-  'slowCallDurationMs',
-  'slowCallRateThreshold',
-] as const;
-
-function windowShape(value: unknown): WindowConfig | null {
-  if (value === undefined) return null;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`tripstate: option window must be { calls } or { ms, buckets? }, got ${show(value)}`);
-  }
-  const w = value as Record<string, unknown>;
-  if ('calls' in w) {
-    checkOptionNames('window option', w, ['calls']);
-    const calls = integer('window.calls', w.calls, 0, 1);
-    if (calls > 1_000_000) fail('window.calls', calls, 'an integer in [1, 1000000]');
-    return { kind: 'count', size: calls, bucketMs: 0 };
-  }
-  checkOptionNames('window option', w, ['ms', 'buckets']);
-  if (w.ms === undefined) throw new TypeError('tripstate: option window needs calls or ms');
-  const ms = duration('window.ms', w.ms, 0, 1);
-  const buckets = integer('window.buckets', w.buckets, 10, 1);
-  if (buckets > 10_000) fail('window.buckets', buckets, 'an integer in [1, 10000]');
-  return { kind: 'time', size: buckets, bucketMs: ms / buckets };
-}
-
 /** The health check's grace: null without a health check (whose grace option is then refused). */
 function healthCheckGrace(options: BreakerOptions): number | null {
   if (options.healthCheck === undefined) {
@@ -224,70 +163,6 @@ function healthCheckGrace(options: BreakerOptions): number | null {
   }
   fn('healthCheck', options.healthCheck, undefined);
   return duration('healthCheckGraceMs', options.healthCheckGraceMs, 1_000, 0);
-}
-
-/** The window and its rate rules; the rate options need a window. */
-function windowConfig(options: BreakerOptions, d: BreakerConfig) {
-  const window = windowShape(options.window);
-  if (window === null) {
-    const stray = WINDOW_RATE_OPTIONS.find((name) => options[name] !== undefined);
-    if (stray !== undefined) throw new TypeError(`tripstate: option ${stray} needs option window`);
-  }
-  const minimumCalls = integer('minimumCalls', options.minimumCalls, d.minimumCalls, 1);
-  return {
-    window,
-    failureRateThreshold: rate('failureRateThreshold', options.failureRateThreshold, d.failureRateThreshold),
-    minimumCalls: window?.kind === 'count' ? Math.min(minimumCalls, window.size) : minimumCalls,
-    slowCallDurationMs:
-      options.slowCallDurationMs === undefined
-        ? null
-        : duration('slowCallDurationMs', options.slowCallDurationMs, 0, 0),
-    slowCallRateThreshold: rate(
-      'slowCallRateThreshold',
-      options.slowCallRateThreshold,
-      d.slowCallRateThreshold,
-    ),
-  };
-}
-
-/**
- * Throws a TypeError for a key of `options` that is not in `known` (a misspelt option would
- * otherwise silently keep its default), naming the nearest known key when one is close.
- */
-export function checkOptionNames(what: string, options: object, known: readonly string[]): void {
-  checkOwnOptions(what, options);
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    const foreign = foreignOptionHint(key);
-    const near = foreign === undefined ? nearestName(key, known) : undefined;
-    const hint = foreign ?? (near === undefined ? undefined : `did you mean ${near}?`);
-    throw new TypeError(
-      `tripstate: unknown ${what} ${JSON.stringify(key)}${hint === undefined ? '' : ` (${hint})`}`,
-    );
-  }
-}
-
-/** The name in `known` that `name` most likely misspells (same letters up to case, or 2 edits), if any. @internal */
-export function nearestName(name: string, known: readonly string[]): string | undefined {
-  return known.find((k) => k.toLowerCase() === name.toLowerCase() || editDistance(k, name) <= 2);
-}
-
-/** Levenshtein distance, for suggestions; names are short. */
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(
-        previous[j]! + 1,
-        row[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = row;
-  }
-  return previous[b.length]!;
 }
 
 /**

@@ -1,12 +1,7 @@
 import type { FleetShare } from './share/types.js';
-import {
-  checkOptionNames,
-  resolveBreakerOptions,
-  type BreakerOptions,
-  type ResolvedBreakerOptions,
-} from './options.js';
+import { resolveBreakerOptions, type BreakerOptions, type ResolvedBreakerOptions } from './options.js';
 import { DEFAULT_MAX_TOOL_NAME_LENGTH } from './tool-name.js';
-import { checkOwnOptions } from './option-checks.js';
+import { checkOptionNames, checkOwnOptions } from './option-checks.js';
 import type { RegistryStore } from './registry-snapshot.js';
 
 /** Breaker options for one tool (`tool`) or every tool whose name starts with `prefix`. */

@@ -3,7 +3,7 @@
  * one-line message and exit code 2, never a stack.
  */
 import { parseArgs } from 'node:util';
-import { nearestName } from '../../src/options.js';
+import { nearestName } from '../../src/option-checks.js';
 
 export const DEMO_USAGE = `Usage: npm run demo -- [--dashboard] [--seed N] [--fast]
 

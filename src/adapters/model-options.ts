@@ -1,7 +1,7 @@
 /** The options of `breakerMiddleware`, validated once. */
 import { MAX_DELAY_MS } from '../../machines/breaker.logic.js';
 import type { TimerClock } from '../clock.js';
-import { checkOptionNames } from '../options.js';
+import { checkOptionNames } from '../option-checks.js';
 
 /** Options of `breakerMiddleware`. */
 export interface BreakerMiddlewareOptions {

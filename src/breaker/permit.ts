@@ -1,6 +1,6 @@
 /** The non-throwing gate's admission: one call's permit, settled once. */
 import { ERROR_CATEGORIES, isErrorCategory, type ErrorCategory } from '../../machines/categories.js';
-import { nearestName } from '../options.js';
+import { nearestName } from '../option-checks.js';
 
 /** An admission to make one call, from `tryAcquire()`. Settles once: later calls return false. */
 export interface Permit {

@@ -1,6 +1,6 @@
 import { commands } from './commands.js';
 import { UsageError, type CliIo } from './command.js';
-import { nearestName } from '../options.js';
+import { nearestName } from '../option-checks.js';
 import { packageVersion } from './version.js';
 
 function help(): string {

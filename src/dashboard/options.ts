@@ -1,4 +1,4 @@
-import { checkOptionNames } from '../options.js';
+import { checkOptionNames } from '../option-checks.js';
 
 /** Options of `serveDashboard`. */
 export interface DashboardOptions {

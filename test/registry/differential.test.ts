@@ -79,7 +79,8 @@ describe('registry breakers against the pure machine', () => {
           case 'release':
             if (!pick) break;
             pick.permit.release();
-            machine.send({ type: 'call.released', generation: pick.generation });
+            // The runtime sends the time of the release (BreakerEvent's `at`): the machine gets the same event.
+            machine.send({ type: 'call.released', generation: pick.generation, at });
             break;
           case 'advance':
             runtimeClock.increment(s.ms);

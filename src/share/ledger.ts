@@ -136,22 +136,19 @@ export class FleetLedger {
     if (e.state !== 'open' || e.generation !== generation || !holder) {
       return { record: this.read(tool), publish: false };
     }
-    e.generation++;
-    e.state = 'closed';
-    e.reason = 'closed';
-    e.until = 0;
-    e.backoffMs = 0;
-    e.failures = 0;
-    e.lease = null;
-    return { record: this.read(tool), publish: true };
+    return this.#closed(tool, e, 'closed');
   }
 
   /** The reset script. */
   reset(tool: string): { record: FleetRecord; publish: boolean } {
-    const e = this.#entry(tool);
+    return this.#closed(tool, this.#entry(tool), 'reset');
+  }
+
+  /** Closes the record under a new generation, counters and lease cleared, as CLOSE and RESET do. */
+  #closed(tool: string, e: Entry, reason: 'closed' | 'reset'): { record: FleetRecord; publish: boolean } {
     e.generation++;
     e.state = 'closed';
-    e.reason = 'reset';
+    e.reason = reason;
     e.until = 0;
     e.backoffMs = 0;
     e.failures = 0;

@@ -37,6 +37,8 @@ import {
 export class Breaker extends BreakerSettlement {
   /** A standalone breaker's settle handlers for calls without a signal, made once per generation. */
   #handlers: CallHandlers | undefined;
+  /** Whether the call `#admission()` last admitted is a probe (read once, right after it). */
+  #probe = false;
 
   /**
    * Runs `fn` if the breaker admits the call, and records its outcome. Rejects at once
@@ -64,7 +66,7 @@ export class Breaker extends BreakerSettlement {
       return Promise.reject(this.#rejection());
     }
     this.counts.calls++;
-    const probe = this.runningActor !== undefined && this.runningActor.getSnapshot().value !== 'closed';
+    const probe = this.#probe;
     if (timeoutMs !== null || probe) {
       const limit = probe
         ? Math.min(timeoutMs ?? Infinity, this.config.probeTimeoutMs)
@@ -131,13 +133,19 @@ export class Breaker extends BreakerSettlement {
     return startedAt === undefined ? undefined : Math.max(0, this.now() - startedAt);
   }
 
-  /** The generation a call is admitted in, or -1 when rejected. */
+  /**
+   * The generation a call is admitted in, or -1 when rejected. Sets `#probe`: a call admitted
+   * outside `closed` is a probe (the chart admits it into `halfOpen.probing` only).
+   */
   #admission(): number {
+    this.#probe = false;
     if (this.isStopped) return -1;
     const actor = this.runningActor;
     if (actor === undefined) return this.dormantContext.generation;
     const snapshot = actor.getSnapshot();
-    return snapshot.value === 'closed' ? snapshot.context.generation : this.#admit(actor);
+    if (snapshot.value === 'closed') return snapshot.context.generation;
+    this.#probe = true;
+    return this.#admit(actor);
   }
 
   /** Admission outside `closed`: the generation admitted in, or -1 when rejected. */

@@ -14,8 +14,8 @@ export const SHAS = Object.fromEntries(Object.entries(SCRIPTS).map(([k, v]) => [
 /** A record from a script's reply or a message, checked: a TypeError when a field is missing or invalid. @internal */
 export function parseRecord(text: unknown): FleetRecord & { granted?: boolean } {
   const raw = JSON.parse(String(text)) as Record<string, unknown>;
-  const number = (key: string): number => {
-    const value = raw[key];
+  const number = (key: string, fallback?: number): number => {
+    const value = raw[key] ?? fallback;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new TypeError(`tripstate: a fleet record from Redis has an invalid ${key}`);
     }
@@ -44,6 +44,9 @@ export function parseRecord(text: unknown): FleetRecord & { granted?: boolean } 
     backoffMs: number('backoffMs'),
     leaseMs: number('leaseMs'),
     failures: number('failures'),
+    windowCalls: number('windowCalls', 0),
+    windowFailures: number('windowFailures', 0),
+    windowSlow: number('windowSlow', 0),
     ...(typeof raw.granted === 'boolean' ? { granted: raw.granted } : {}),
   };
 }

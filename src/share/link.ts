@@ -7,7 +7,9 @@ import type { BreakerEmitted } from '../../machines/breaker.types.js';
 import type { FleetEvent } from '../../machines/breaker.fleet.types.js';
 import type { Breaker } from '../breaker.js';
 import { FleetOutbox } from './outbox.js';
+import { isClaiming, newToken, outboxSink } from './sink.js';
 import type { FleetRecord, FleetShare, OutcomeBatch, ShareSession, ShareStatus } from './types.js';
+import { fleetWindowRule } from './window.js';
 
 /** Default of `flushIntervalMs`: milliseconds between flushes of aggregated outcomes. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 50;
@@ -27,17 +29,6 @@ export interface FleetTarget {
   /** Reports a problem (the registry's `warning` event). */
   warn(message: string, error?: unknown): void;
 }
-
-const isClaiming = (breaker: Breaker): boolean => {
-  const value = breaker.getSnapshot().value as unknown;
-  return (
-    typeof value === 'object' && value !== null && (value as { halfOpen?: string }).halfOpen === 'claiming'
-  );
-};
-
-let tokenCounter = 0;
-const newToken = (): string =>
-  `${Date.now().toString(36)}-${(++tokenCounter).toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 export class FleetLink {
   readonly #target: FleetTarget;
@@ -60,10 +51,7 @@ export class FleetLink {
     this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
     const interval = share.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
     this.#outbox = new FleetOutbox(
-      {
-        successes: (tool) => target.breaker(tool, false)?.stats().successes,
-        send: (tool, batch) => this.#report(tool, batch),
-      },
+      outboxSink(target, (tool, batch) => this.#report(tool, batch)),
       interval,
     );
     this.#offs.push(
@@ -239,8 +227,13 @@ export class FleetLink {
     const breaker = this.#target.breaker(tool, false);
     if (breaker === undefined || this.#status !== 'connected') return;
     const { failureThreshold, minBackoffMs } = breaker.config;
+    const window = fleetWindowRule(breaker.config);
     try {
-      const record = await this.#session.report(tool, batch, { failureThreshold, backoffMs: minBackoffMs });
+      const record = await this.#session.report(tool, batch, {
+        failureThreshold,
+        backoffMs: minBackoffMs,
+        window,
+      });
       this.#apply(record);
     } catch (error) {
       this.#failed(null, error);
@@ -253,9 +246,8 @@ export class FleetLink {
     const { tool } = record;
     const at = this.#target.now();
     if (record.state === 'closed') {
-      if (record.failures > 0) this.#outbox.watch(tool);
-      else this.#outbox.unwatch(tool);
       const breaker = this.#target.breaker(tool, false);
+      this.#follow(tool, record, breaker);
       // A dormant breaker is closed with nothing the fleet could change.
       if (breaker === undefined || breaker.dormant || record.generation === 0) return;
       const type = record.reason === 'reset' ? 'fleet.reset' : 'fleet.closed';
@@ -279,6 +271,15 @@ export class FleetLink {
       reason: record.reason === 'closed' || record.reason === 'reset' ? 'threshold' : record.reason,
       at,
     });
+  }
+
+  /** Follows the tool's outcomes while the fleet counts its failures (consecutive, or in its window). */
+  #follow(tool: string, record: FleetRecord, breaker: Breaker | undefined): void {
+    const rule = breaker === undefined ? null : fleetWindowRule(breaker.config);
+    if (rule !== null && record.windowFailures + record.windowSlow > 0) {
+      this.#outbox.watch(tool, record.failures > 0 ? undefined : rule.bucketMs * rule.buckets);
+    } else if (record.failures > 0) this.#outbox.watch(tool);
+    else this.#outbox.unwatch(tool);
   }
 
   #send(breaker: Breaker, event: FleetEvent): void {

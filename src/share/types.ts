@@ -3,6 +3,7 @@
  * holds no client; `tripstate/redis` implements it over Redis, `memoryShare` in memory (tests).
  */
 import type { OpenReason } from '../../machines/breaker.types.js';
+import type { FleetWindowRule } from './window.js';
 
 /** Whether the share answers: `connected`, or `degraded` (each process decides alone until it returns). */
 export type ShareStatus = 'connected' | 'degraded';
@@ -26,6 +27,12 @@ export interface FleetRecord {
   readonly leaseMs: number;
   /** Consecutive counted failures of the whole fleet while closed. */
   readonly failures: number;
+  /** Calls in the fleet's outcome window (0 without a window: see `FleetWindowRule`). */
+  readonly windowCalls: number;
+  /** Counted failures in the fleet's outcome window. */
+  readonly windowFailures: number;
+  /** Slow calls in the fleet's outcome window. */
+  readonly windowSlow: number;
 }
 
 /** What a share tells the process that opened a session. Called outside any call's path. */
@@ -41,18 +48,30 @@ export interface OutcomeBatch {
   readonly successes: number;
   /** Counted failures, all after the batch's successes. */
   readonly failures: number;
+  /** Slow calls among the batch's outcomes (for the fleet's window). @default 0 */
+  readonly slow?: number;
+}
+
+/** What a batch is counted against: the consecutive-failure rule and, with a window, the rate rule. */
+export interface ReportRule {
+  readonly failureThreshold: number;
+  /** Milliseconds of the backoff an opening by the fleet's counts starts. */
+  readonly backoffMs: number;
+  /** The fleet window's shape and rates; absent or null: consecutive failures only. */
+  readonly window?: FleetWindowRule | null;
 }
 
 /** A session of one process with the share. Every method settles within the share's command timeout. */
 export interface ShareSession {
   /** Every record not closed and untouched (open, or closed with failures counted). */
   load(): Promise<FleetRecord[]>;
-  /** Applies a batch to the fleet's consecutive count; opens the record when it reaches `failureThreshold`. */
-  report(
-    tool: string,
-    batch: OutcomeBatch,
-    rule: { readonly failureThreshold: number; readonly backoffMs: number },
-  ): Promise<FleetRecord>;
+  /**
+   * Applies a batch to the fleet's consecutive count and, with `rule.window`, adds it to the fleet's
+   * window in the bucket of the share's clock; opens the record when the count reaches
+   * `failureThreshold` (reason `threshold`) or the window's rate reaches its threshold with at
+   * least `minimumCalls` calls (`failureRate`, then `slowCallRate`).
+   */
+  report(tool: string, batch: OutcomeBatch, rule: ReportRule): Promise<FleetRecord>;
   /**
    * Publishes a local opening: succeeds only while the record's generation is `expected`
    * (null: this process has no view, so only a closed record opens). Else returns the record.

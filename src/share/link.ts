@@ -9,7 +9,7 @@ import type { Breaker } from '../breaker.js';
 import { FleetOutbox } from './outbox.js';
 import { isClaiming, newToken, outboxSink } from './sink.js';
 import type { FleetRecord, FleetShare, OutcomeBatch, ShareSession, ShareStatus } from './types.js';
-import { fleetWindowRule } from './window.js';
+import { FLEET_COUNT_HORIZON_MS, fleetWindowRule } from './window.js';
 
 /** Default of `flushIntervalMs`: milliseconds between flushes of aggregated outcomes. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 50;
@@ -276,10 +276,10 @@ export class FleetLink {
   /** Follows the tool's outcomes while the fleet counts its failures (consecutive, or in its window). */
   #follow(tool: string, record: FleetRecord, breaker: Breaker | undefined): void {
     const rule = breaker === undefined ? null : fleetWindowRule(breaker.config);
-    if (rule !== null && record.windowFailures + record.windowSlow > 0) {
-      this.#outbox.watch(tool, record.failures > 0 ? undefined : rule.bucketMs * rule.buckets);
-    } else if (record.failures > 0) this.#outbox.watch(tool);
-    else this.#outbox.unwatch(tool);
+    if (record.failures > 0) this.#outbox.watch(tool);
+    else if (record.windowFailures + record.windowSlow > 0) {
+      this.#outbox.watch(tool, rule === null ? FLEET_COUNT_HORIZON_MS : rule.bucketMs * rule.buckets);
+    } else this.#outbox.unwatch(tool);
   }
 
   #send(breaker: Breaker, event: FleetEvent): void {

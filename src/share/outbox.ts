@@ -101,12 +101,8 @@ export class FleetOutbox {
   /** Sends every tool's batch that holds an outcome. */
   flush(): void {
     for (const [tool, pending] of this.#tools) {
-      const now = this.#sink.counts(tool);
-      if (now === undefined) {
-        this.#tools.delete(tool);
-        this.#sent.delete(tool);
-        continue;
-      }
+      // A tool this process has no breaker for (yet): followed as idle, so its first outcomes count.
+      const now = this.#sink.counts(tool) ?? { successes: 0, slow: 0 };
       const successes = Math.max(0, now.successes - pending.successBase);
       const slow = Math.max(0, now.slow - pending.slowBase);
       if (successes === 0 && pending.failures === 0) {

@@ -3,13 +3,7 @@
  * the records pushed by pub/sub on a second connection, command timeouts, and the degraded
  * mode with its PING until Redis answers again.
  */
-import type {
-  FleetRecord,
-  OutcomeBatch,
-  ReportRule,
-  ShareHandlers,
-  ShareSession,
-} from '../share/types.js';
+import type { FleetRecord, OutcomeBatch, ReportRule, ShareHandlers, ShareSession } from '../share/types.js';
 import type { RedisShareClient, RedisShareOptions, RedisShareSessionOptions } from './options.js';
 import { parseRecord, SCRIPTS, SHAS, type ScriptName } from './record.js';
 
@@ -196,14 +190,7 @@ export class RedisSession implements ShareSession {
       batch.slow ?? 0,
       ...(w == null
         ? ['']
-        : [
-            w.bucketMs,
-            w.buckets,
-            w.calls,
-            w.minimumCalls,
-            w.failureRateThreshold,
-            w.slowCallRateThreshold,
-          ]),
+        : [w.bucketMs, w.buckets, w.calls, w.minimumCalls, w.failureRateThreshold, w.slowCallRateThreshold]),
     ]);
   }
 

@@ -60,7 +60,12 @@ export function fleetWindowRule(config: BreakerConfig): FleetWindowRule | null {
     };
   }
   const buckets = Math.min(spec.size, FLEET_MAX_BUCKETS);
-  return { bucketMs: Math.max(1, Math.ceil((spec.size * spec.bucketMs) / buckets)), buckets, calls: 0, ...rates };
+  return {
+    bucketMs: Math.max(1, Math.ceil((spec.size * spec.bucketMs) / buckets)),
+    buckets,
+    calls: 0,
+    ...rates,
+  };
 }
 
 /** One bucket's counters, by bucket number (`floor(time / bucketMs)`). */

@@ -32,18 +32,20 @@ describe.runIf(redisTestsRun())('registries sharing through a real Redis', () =>
     await redis.stop();
   });
 
-  const pair = async (): Promise<[Registry, Registry]> => {
-    const keyPrefix = `pair${++prefixes}:`;
-    const make = () =>
+  /** `n` registries sharing one key prefix, ready. */
+  const group = async (n: number, options: object = defaults): Promise<Registry[]> => {
+    const keyPrefix = `group${++prefixes}:`;
+    const made = Array.from({ length: n }, () =>
       createRegistry({
-        defaults,
+        defaults: options,
         share: redisShare({ url: redis.url, keyPrefix, commandTimeoutMs: 300, retryIntervalMs: 100 }),
-      });
-    const made: [Registry, Registry] = [make(), make()];
+      }),
+    );
     registries.push(...made);
     await Promise.all(made.map((r) => r.ready()));
     return made;
   };
+  const pair = async (): Promise<[Registry, Registry]> => (await group(2)) as [Registry, Registry];
 
   it('opens, probes once and closes both registries', async () => {
     const [a, b] = await pair();
@@ -65,6 +67,25 @@ describe.runIf(redisTestsRun())('registries sharing through a real Redis', () =>
     );
     expect(admitted.reduce((x: number, y: number) => x + y, 0)).toBe(1);
     await until(() => a.state('llm') === 'closed' && b.state('llm') === 'closed', 2_000, 'both closed');
+  });
+
+  it('opens every registry on the fleet’s failure rate when each stays below its own minimumCalls', async () => {
+    const windowed = {
+      ...defaults,
+      failureThreshold: 1_000,
+      window: { ms: 10_000, buckets: 10 },
+      failureRateThreshold: 0.5,
+      minimumCalls: 10,
+    };
+    const workers = await group(4, windowed);
+    for (const w of workers) {
+      expect(workers.every((x) => x.state('llm') === 'closed')).toBe(true);
+      // 3 calls, 2 failures: 67 %, but 3 < minimumCalls alone; the fleet's failures are announced.
+      for (const outcome of [ok, boom, boom]) await w.execute('llm', outcome).catch(() => undefined);
+      await sleep(120); // more than one flush interval (50 ms): every outcome is in the fleet's window
+    }
+    // 12 calls, 8 failures for the fleet.
+    await until(() => workers.every((w) => w.state('llm') === 'open'), 2_000, 'all four open');
   });
 
   it('neither fails nor delays a call when Redis stops answering (SIGSTOP); degraded with one warning, then connected again', async () => {

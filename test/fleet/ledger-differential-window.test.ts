@@ -91,7 +91,7 @@ describe.runIf(redisTestsRun())('the fleet window in the in-memory ledger and th
   /** Redis's clock in milliseconds, at least 15 ms before the next bucket starts. */
   const redisNow = async (): Promise<number> => {
     for (;;) {
-      const [s, us] = (await clock.sendCommand(['TIME'])) as [string, string];
+      const [s, us] = await clock.sendCommand<[string, string]>(['TIME']);
       const now = Number(s) * 1000 + Math.floor(Number(us) / 1000);
       const left = BUCKET_MS - (now % BUCKET_MS);
       if (left > 15) return now;

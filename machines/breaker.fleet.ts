@@ -64,7 +64,10 @@ export function withFleetRetime(event: Opened): Partial<BreakerContext> {
 }
 
 /** The context once the fleet's isolation is taken (the `applyFleetIsolation` action): as `isolate()` leaves it. */
-export function withFleetIsolation(event: { readonly fleetGeneration: FleetGeneration; readonly at: number }) {
+export function withFleetIsolation(event: {
+  readonly fleetGeneration: FleetGeneration;
+  readonly at: number;
+}) {
   return {
     fleetGeneration: event.fleetGeneration,
     retryAt: null,

@@ -50,7 +50,7 @@ local function adverse()
 end
 local function save()
   redis.call('HSET', key, 'g', e.g, 's', e.s, 'r', e.r, 'u', e.u, 'b', e.b, 'f', e.f)
-  if e.s == 'open' or e.f > 0 or adverse() > 0 then redis.call('SADD', index_key, tool)
+  if e.s ~= 'closed' or e.f > 0 or adverse() > 0 then redis.call('SADD', index_key, tool)
   else redis.call('SREM', index_key, tool) end
 end
 local function view(extra)
@@ -85,7 +85,7 @@ end
  * ARGV[13] slowCallRateThreshold.
  */
 export const REPORT = `${PRELUDE}
-if e.s == 'open' then return view(nil) end
+if e.s ~= 'closed' then return view(nil) end
 local successes, failures, slow = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[7])
 local before, adverse_before = e.f, adverse()
 if successes > 0 then e.f = 0 end
@@ -133,11 +133,13 @@ return view(nil)
 /**
  * ARGV[3] expected generation ('' : none known), ARGV[4] reason, ARGV[5] backoff ms, ARGV[6]
  * remaining ms. A writer that saw a newer generation than the record holds means the record was
- * lost (Redis restarted empty): its opening is taken, above the generation it saw.
+ * lost (Redis restarted empty): its opening is taken, above the generation it saw. An isolation
+ * yields only to such a writer.
  */
 export const OPEN = `${PRELUDE}
 local fits
-if ARGV[3] == '' then fits = (e.s == 'closed') else fits = (e.g <= tonumber(ARGV[3])) end
+if ARGV[3] == '' then fits = (e.s == 'closed')
+else fits = (e.g <= tonumber(ARGV[3])) and (e.s ~= 'isolated' or e.g < tonumber(ARGV[3])) end
 if not fits then return view(nil) end
 if ARGV[3] ~= '' then e.g = math.max(e.g, tonumber(ARGV[3])) end
 open(ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]))
@@ -170,6 +172,22 @@ close('reset')
 return view(nil)
 `;
 
+/** An operator's isolation for the fleet: always, under a new generation. */
+export const ISOLATE = `${PRELUDE}
+e.g = e.g + 1; e.s = 'isolated'; e.r = 'isolated'; e.u = 0; e.b = 0; e.f = 0
+redis.call('DEL', lease_key, win_key)
+save()
+publish()
+return view(nil)
+`;
+
+/** ARGV[3] the generation of the isolation released. */
+export const RELEASE = `${PRELUDE}
+if e.s ~= 'isolated' or e.g ~= tonumber(ARGV[3]) then return view(nil) end
+close('released')
+return view(nil)
+`;
+
 /**
  * KEYS[1] the index set; ARGV[1] the records' key prefix, ARGV[2] the leases' key prefix, ARGV[3]
  * the windows' key prefix. Every indexed record open, or closed with failures counted.
@@ -187,7 +205,7 @@ for _, tool in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if lease < 0 then lease = 0 end
   local f = tonumber(h[6]) or 0
   local wc, wf, ws = wtotals(ARGV[3] .. tool, now)
-  if s == 'open' or f > 0 or wf + ws > 0 then
+  if s ~= 'closed' or f > 0 or wf + ws > 0 then
     table.insert(out, cjson.encode({ tool = tool, generation = tonumber(h[1]) or 0, state = s,
       reason = h[3] or 'closed', remainingMs = remaining, backoffMs = tonumber(h[5]) or 0, leaseMs = lease,
       failures = f, windowCalls = wc, windowFailures = wf, windowSlow = ws }))

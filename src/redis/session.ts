@@ -220,6 +220,14 @@ export class RedisSession implements ShareSession {
     return this.#write('RESET', tool, []);
   }
 
+  isolate(tool: string) {
+    return this.#write('ISOLATE', tool, []);
+  }
+
+  release(tool: string, generation: number) {
+    return this.#write('RELEASE', tool, [generation]);
+  }
+
   async end(): Promise<void> {
     this.#ended = true;
     if (this.#retry !== undefined) clearTimeout(this.#retry);

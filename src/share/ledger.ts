@@ -16,7 +16,7 @@ import {
 
 interface Entry {
   generation: number;
-  state: 'closed' | 'open';
+  state: FleetRecord['state'];
   reason: FleetRecord['reason'];
   /** On the ledger's clock (milliseconds). */
   until: number;
@@ -83,11 +83,11 @@ export class FleetLedger {
     return e.windowRule === null ? NO_TOTALS : fleetTotals(e.windowRule, e.buckets, now);
   }
 
-  /** Records open, or closed with failures counted (consecutive, or failures or slow calls in the window). */
+  /** Records open or isolated, or closed with failures counted (consecutive, or failures or slow calls in the window). */
   load(): FleetRecord[] {
     return [...this.#entries.keys()]
       .map((tool) => this.read(tool))
-      .filter((r) => r.state === 'open' || r.failures > 0 || r.windowFailures + r.windowSlow > 0);
+      .filter((r) => r.state !== 'closed' || r.failures > 0 || r.windowFailures + r.windowSlow > 0);
   }
 
   #open(e: Entry, reason: OpenReason, backoffMs: number, remainingMs: number): void {
@@ -104,7 +104,7 @@ export class FleetLedger {
   /** The batch script: returns the record and whether it changed in a way every process must hear. */
   report(tool: string, batch: OutcomeBatch, rule: ReportRule): { record: FleetRecord; publish: boolean } {
     const e = this.#entry(tool);
-    if (e.state === 'open') return { record: this.read(tool), publish: false };
+    if (e.state !== 'closed') return { record: this.read(tool), publish: false };
     const now = this.#now();
     const before = e.failures;
     const adverseBefore = adverse(this.#totals(e, now));
@@ -147,7 +147,11 @@ export class FleetLedger {
   ): { record: FleetRecord; publish: boolean } {
     const e = this.#entry(tool);
     // A writer that saw a newer generation than the record holds means the record was lost.
-    const fits = expected === null ? e.state === 'closed' : e.generation <= expected;
+    // An isolation yields only to a writer that saw a newer generation (the record was lost).
+    const fits =
+      expected === null
+        ? e.state === 'closed'
+        : e.generation <= expected && (e.state !== 'isolated' || e.generation < expected);
     if (!fits) return { record: this.read(tool), publish: false };
     if (expected !== null) e.generation = Math.max(e.generation, expected);
     this.#open(e, opening.reason, opening.backoffMs, opening.remainingMs);
@@ -188,8 +192,34 @@ export class FleetLedger {
     return this.#closed(tool, this.#entry(tool), 'reset');
   }
 
-  /** Closes the record under a new generation, counters and lease cleared, as CLOSE and RESET do. */
-  #closed(tool: string, e: Entry, reason: 'closed' | 'reset'): { record: FleetRecord; publish: boolean } {
+  /** The isolation script: always, under a new generation. */
+  isolate(tool: string): { record: FleetRecord; publish: boolean } {
+    const e = this.#entry(tool);
+    e.generation++;
+    e.state = 'isolated';
+    e.reason = 'isolated';
+    e.until = 0;
+    e.backoffMs = 0;
+    e.failures = 0;
+    e.lease = null;
+    e.buckets.clear();
+    return { record: this.read(tool), publish: true };
+  }
+
+  /** The release script: only the isolation of `generation`. */
+  release(tool: string, generation: number): { record: FleetRecord; publish: boolean } {
+    const e = this.#entry(tool);
+    if (e.state !== 'isolated' || e.generation !== generation)
+      return { record: this.read(tool), publish: false };
+    return this.#closed(tool, e, 'released');
+  }
+
+  /** Closes the record under a new generation, counters and lease cleared, as CLOSE, RESET and RELEASE do. */
+  #closed(
+    tool: string,
+    e: Entry,
+    reason: 'closed' | 'reset' | 'released',
+  ): { record: FleetRecord; publish: boolean } {
     e.generation++;
     e.state = 'closed';
     e.reason = reason;

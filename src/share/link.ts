@@ -6,15 +6,18 @@
 import type { BreakerEmitted } from '../../machines/breaker.types.js';
 import type { FleetEvent } from '../../machines/breaker.fleet.types.js';
 import type { Breaker } from '../breaker.js';
+import { FleetIsolations } from './isolation.js';
 import { FleetOutbox } from './outbox.js';
-import { isClaiming, newToken, outboxSink } from './sink.js';
+import { recordEvent } from './records.js';
+import { claimLease, isClaiming, type LeaseLink } from './lease.js';
+import { outboxSink } from './sink.js';
 import type { FleetRecord, FleetShare, OutcomeBatch, ShareSession, ShareStatus } from './types.js';
 import { FLEET_COUNT_HORIZON_MS, fleetWindowRule } from './window.js';
 
 /** Default of `flushIntervalMs`: milliseconds between flushes of aggregated outcomes. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 50;
 
-type Watched = 'opened' | 'closed' | 'halfOpened';
+type Watched = 'opened' | 'closed' | 'halfOpened' | 'isolated';
 
 /** What the link drives: a registry, or one breaker under a name. */
 export interface FleetTarget {
@@ -34,13 +37,15 @@ export class FleetLink {
   readonly #target: FleetTarget;
   readonly #session: ShareSession;
   readonly #outbox: FleetOutbox;
+  readonly #isolations: FleetIsolations;
+  readonly #leaseLink: LeaseLink;
   #status: ShareStatus = 'degraded';
   #everConnected = false;
   #warned = false;
   #stopped = false;
   /** Probe leases this process holds, by tool. */
   readonly #leases = new Map<string, { generation: number; token: string }>();
-  /** Local openings the share has not taken yet (published at reconnection). */
+  /** Local openings and isolations the share has not taken yet (published at reconnection). */
   readonly #unpublished = new Set<string>();
   readonly #offs: (() => void)[] = [];
   readonly ready: Promise<void>;
@@ -58,11 +63,29 @@ export class FleetLink {
       target.on('opened', (tool, event) => this.#opened(tool, event)),
       target.on('closed', (tool, event) => this.#closed(tool, event)),
       target.on('halfOpened', (tool) => this.#halfOpened(tool)),
+      target.on('isolated', (tool, event) => this.#isolated(tool, event)),
     );
-    this.#session = share.open({
+    const session = (this.#session = share.open({
       record: (record) => this.#apply(record),
       status: (status, error) => this.#onStatus(status, error),
+    }));
+    const connected = (): boolean => this.#status === 'connected' && !this.#stopped;
+    const apply = (record: FleetRecord): void => this.#apply(record);
+    this.#isolations = new FleetIsolations({
+      session,
+      connected,
+      apply,
+      failed: (tool, error) => this.#failed(tool, error),
     });
+    this.#leaseLink = {
+      session,
+      connected,
+      apply,
+      now: () => target.now(),
+      send: (breaker, event) => this.#send(breaker, event),
+      failed: (error) => this.#failed(null, error),
+      granted: (tool, generation, token) => this.#leases.set(tool, { generation, token }),
+    };
   }
 
   /** `connected` or `degraded` (also before the share first answered). */
@@ -107,7 +130,7 @@ export class FleetLink {
     if (this.#status === 'connected') this.#degrade(error);
   }
 
-  /** Loads every record (newer generations win in the chart), then publishes local openings. */
+  /** Loads every record (newer generations win in the chart), then publishes local openings and isolations. */
   async #resync(): Promise<void> {
     try {
       const records = await this.#session.load();
@@ -116,6 +139,7 @@ export class FleetLink {
         this.#unpublished.delete(tool);
         const breaker = this.#target.breaker(tool, false);
         if (breaker?.state === 'open') this.#publishOpening(tool, breaker, 'threshold');
+        if (breaker?.state === 'isolated') this.#isolations.isolate(tool);
       }
     } catch (error) {
       this.#failed(null, error);
@@ -158,8 +182,9 @@ export class FleetLink {
     const lease = this.#leases.get(tool);
     this.#leases.delete(tool);
     this.#unpublished.delete(tool);
-    if (this.#status !== 'connected' || event.reason === 'released') return;
+    if (this.#status !== 'connected') return;
     const breaker = this.#target.breaker(tool, false);
+    if (event.reason === 'released') return this.#isolations.release(tool, breaker);
     const generation = lease?.generation ?? breaker?.getSnapshot().context.fleetGeneration ?? null;
     const write =
       event.reason === 'reset'
@@ -173,8 +198,18 @@ export class FleetLink {
     );
   }
 
+  /** An isolation made here (`isolate()`): the fleet's, at once or at reconnection. */
+  #isolated(tool: string, event: BreakerEmitted): void {
+    if (event.type !== 'isolated' || event.remote === true || this.#stopped) return;
+    this.#leases.delete(tool);
+    this.#outbox.unwatch(tool);
+    if (this.#status !== 'connected') return void this.#unpublished.add(tool);
+    this.#isolations.isolate(tool);
+  }
+
   /** Resets the fleet's record of `tool` (`registry.reset(tool)`); nothing while degraded. */
   reset(tool: string): void {
+    this.#isolations.forget(tool);
     this.#leases.delete(tool);
     this.#unpublished.delete(tool);
     if (this.#status !== 'connected' || this.#stopped) return;
@@ -187,40 +222,7 @@ export class FleetLink {
   #halfOpened(tool: string): void {
     const breaker = this.#target.breaker(tool, false);
     if (breaker === undefined || this.#stopped || !isClaiming(breaker)) return;
-    const generation = breaker.getSnapshot().context.fleetGeneration as number;
-    if (this.#status !== 'connected') {
-      return this.#send(breaker, {
-        type: 'fleet.probeGranted',
-        fleetGeneration: generation,
-        at: this.#target.now(),
-      });
-    }
-    const token = newToken();
-    this.#session.claimProbe(tool, generation, token, breaker.config.probeTimeoutMs).then(
-      ({ granted, record }) => {
-        const at = this.#target.now();
-        if (granted) {
-          this.#leases.set(tool, { generation, token });
-          this.#send(breaker, { type: 'fleet.probeGranted', fleetGeneration: generation, at });
-        } else if (record.state === 'open' && record.generation === generation) {
-          this.#send(breaker, {
-            type: 'fleet.probeTaken',
-            fleetGeneration: generation,
-            leaseMs: record.leaseMs,
-            at,
-          });
-        } else this.#apply(record);
-      },
-      (error: unknown) => {
-        this.#failed(null, error);
-        // Decide alone: the probe goes from here.
-        this.#send(breaker, {
-          type: 'fleet.probeGranted',
-          fleetGeneration: generation,
-          at: this.#target.now(),
-        });
-      },
-    );
+    claimLease(this.#leaseLink, tool, breaker);
   }
 
   async #report(tool: string, batch: OutcomeBatch): Promise<void> {
@@ -250,8 +252,7 @@ export class FleetLink {
       this.#follow(tool, record, breaker);
       // A dormant breaker is closed with nothing the fleet could change.
       if (breaker === undefined || breaker.dormant || record.generation === 0) return;
-      const type = record.reason === 'reset' ? 'fleet.reset' : 'fleet.closed';
-      return this.#send(breaker, { type, fleetGeneration: record.generation, at });
+      return this.#send(breaker, recordEvent(record, at));
     }
     this.#outbox.unwatch(tool);
     let breaker: Breaker | undefined;
@@ -263,14 +264,7 @@ export class FleetLink {
     if (breaker === undefined) return;
     const lease = this.#leases.get(tool);
     if (lease !== undefined && lease.generation !== record.generation) this.#leases.delete(tool);
-    this.#send(breaker, {
-      type: 'fleet.opened',
-      fleetGeneration: record.generation,
-      remainingMs: record.remainingMs,
-      backoffMs: record.backoffMs,
-      reason: record.reason === 'closed' || record.reason === 'reset' ? 'threshold' : record.reason,
-      at,
-    });
+    this.#send(breaker, recordEvent(record, at));
   }
 
   /** Follows the tool's outcomes while the fleet counts its failures (consecutive, or in its window). */
@@ -294,6 +288,7 @@ export class FleetLink {
     this.#stopped = true;
     this.#resolveReady();
     this.#outbox.stop();
+    this.#isolations.forget();
     for (const off of this.#offs) off();
     return this.#session.end().catch(() => undefined);
   }

@@ -1,5 +1,4 @@
-/** What the share link reads from its breakers: the outbox's counts, whether half-open claims the lease, lease tokens. */
-import type { Breaker } from '../breaker.js';
+/** What the share link's outbox reads from its breakers: cumulative counts, and the successes in a window. */
 import type { FleetTarget } from './link.js';
 import type { OutboxSink } from './outbox.js';
 import type { OutcomeBatch } from './types.js';
@@ -19,16 +18,3 @@ export function outboxSink(
     send,
   };
 }
-
-/** True when the breaker waits in `halfOpen.claiming` for the fleet's answer about the probe lease. @internal */
-export const isClaiming = (breaker: Breaker): boolean => {
-  const value = breaker.getSnapshot().value as unknown;
-  return (
-    typeof value === 'object' && value !== null && (value as { halfOpen?: string }).halfOpen === 'claiming'
-  );
-};
-
-let tokenCounter = 0;
-/** A probe lease token unique to this process's claim. @internal */
-export const newToken = (): string =>
-  `${Date.now().toString(36)}-${(++tokenCounter).toString(36)}-${Math.random().toString(36).slice(2, 10)}`;

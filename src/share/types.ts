@@ -16,9 +16,9 @@ export interface FleetRecord {
   readonly tool: string;
   /** The fencing token: increases on every fleet-wide opening, closing and reset. 0: never opened. */
   readonly generation: number;
-  readonly state: 'closed' | 'open';
-  /** Why the record is in its state: the opening's reason, `closed` or `reset`. */
-  readonly reason: OpenReason | 'closed' | 'reset';
+  readonly state: 'closed' | 'open' | 'isolated';
+  /** Why the record is in its state: the opening's reason, `closed`, `reset`, `isolated` or `released`. */
+  readonly reason: OpenReason | 'closed' | 'reset' | 'isolated' | 'released';
   /** Milliseconds left of the opening's backoff (0 when closed or elapsed). */
   readonly remainingMs: number;
   /** Milliseconds of the fleet's current backoff before jitter (0 when closed). */
@@ -95,6 +95,13 @@ export interface ShareSession {
   close(tool: string, generation: number, token: string | null): Promise<FleetRecord>;
   /** Resets the record (closed, counters cleared) under a new generation. */
   reset(tool: string): Promise<FleetRecord>;
+  /** Isolates the record for the fleet (an operator's `isolate()`): always, under a new generation. */
+  isolate(tool: string): Promise<FleetRecord>;
+  /**
+   * Releases the fleet's isolation of generation `generation` (closed, counters cleared, a new
+   * generation). Refused when the record is not that isolation: it changes nothing and returns the record.
+   */
+  release(tool: string, generation: number): Promise<FleetRecord>;
   /** Ends the session: unsubscribes and closes connections it opened. */
   end(): Promise<void>;
 }

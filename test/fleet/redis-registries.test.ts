@@ -88,6 +88,16 @@ describe.runIf(redisTestsRun())('registries sharing through a real Redis', () =>
     await until(() => workers.every((w) => w.state('llm') === 'open'), 2_000, 'all four open');
   });
 
+  it('isolates a tool in every registry when one isolates it, and releases it in every one', async () => {
+    const [a, b] = await pair();
+    a.isolate('llm');
+    await until(() => b.state('llm') === 'isolated', 2_000, 'isolated in the other registry');
+    await expect(b.execute('llm', ok)).rejects.toMatchObject({ name: 'IsolatedCircuitError' });
+    b.release('llm');
+    await until(() => a.state('llm') === 'closed', 2_000, 'released in the first registry');
+    await expect(a.execute('llm', ok)).resolves.toBe('ok');
+  });
+
   it('neither fails nor delays a call when Redis stops answering (SIGSTOP); degraded with one warning, then connected again', async () => {
     const [a] = await pair();
     const warnings: string[] = [];

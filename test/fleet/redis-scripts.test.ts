@@ -197,6 +197,37 @@ describe.runIf(redisTestsRun())('the Redis fleet share scripts', () => {
     });
   });
 
+  it('isolates for the fleet whatever the record, and releases only that isolation’s generation', async () => {
+    const p = prefix();
+    const a = open(p);
+    const b = open(p);
+    await Promise.all([a.connected(), b.connected()]);
+    await a.session.open('t', null, { reason: 'threshold', backoffMs: 1_000, remainingMs: 1_000 });
+    expect(await a.session.isolate('t')).toMatchObject({
+      state: 'isolated',
+      reason: 'isolated',
+      generation: 2,
+    });
+    await waitFor(() => b.records.some((r) => r.state === 'isolated'));
+    // Nothing but a release of generation 2 (or a reset) ends it: no report, claim, close or opening.
+    const rule = { failureThreshold: 1, backoffMs: 10 };
+    expect(await b.session.report('t', { successes: 0, failures: 5 }, rule)).toMatchObject({
+      state: 'isolated',
+    });
+    expect((await b.session.claimProbe('t', 2, 'x', 1_000)).granted).toBe(false);
+    expect(await b.session.close('t', 2, null)).toMatchObject({ state: 'isolated' });
+    const opening = { reason: 'threshold', backoffMs: 10, remainingMs: 10 } as const;
+    expect(await b.session.open('t', 2, opening)).toMatchObject({ state: 'isolated', generation: 2 });
+    expect((await b.session.load()).map((r) => r.state)).toEqual(['isolated']);
+    expect(await b.session.release('t', 1)).toMatchObject({ state: 'isolated', generation: 2 });
+    expect(await b.session.release('t', 2)).toMatchObject({
+      state: 'closed',
+      reason: 'released',
+      generation: 3,
+    });
+    await waitFor(() => a.records.some((r) => r.reason === 'released'));
+  });
+
   it('measures remaining time on Redis’s clock (TIME), whatever the callers’ clocks say', async () => {
     const a = open(prefix());
     await a.connected();

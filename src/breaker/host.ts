@@ -2,6 +2,7 @@
 import type { Actor, AnyActorRef } from 'xstate';
 import type { BreakerMachine } from '../../machines/breaker.machine.js';
 import type { BreakerContext } from '../../machines/breaker.types.js';
+import type { ShareStatus } from '../share/types.js';
 import type { Breaker } from './breaker.js';
 
 /** What owns a breaker's actor (a registry): one object shared by all its breakers. @internal */
@@ -38,4 +39,8 @@ export interface FleetHooks {
   countedFailure(breaker: Breaker): void;
   /** The breaker was stopped: the link ends its session. */
   stopped(): void;
+  /** Resolves once the share's state is loaded or the share is found unreachable (`breaker.ready()`). */
+  ready(): Promise<void>;
+  /** `connected` or `degraded` (`breaker.shareStatus`). */
+  status(): ShareStatus;
 }

@@ -24,6 +24,8 @@ export function sharedBreaker(
     fleet: {
       countedFailure: (b) => hooks.link?.failed(b),
       stopped: () => void hooks.link?.stop(),
+      ready: () => hooks.link?.ready ?? Promise.resolve(),
+      status: () => hooks.link?.status ?? 'degraded',
     },
   });
   const clock = options.clock;

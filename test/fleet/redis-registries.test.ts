@@ -1,6 +1,6 @@
 /** Registries in one process sharing through a real Redis; Redis paused or killed under them. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRegistry, type Registry } from '../../src/index.js';
+import { createBreaker, createRegistry, type Registry } from '../../src/index.js';
 import { redisShare } from '../../src/redis/index.js';
 import { sleep, until } from './harness.js';
 import { redisTestsRun, startRedis, type RedisServer } from './redis-server.js';
@@ -96,6 +96,27 @@ describe.runIf(redisTestsRun())('registries sharing through a real Redis', () =>
     b.release('llm');
     await until(() => a.state('llm') === 'closed', 2_000, 'released in the first registry');
     await expect(a.execute('llm', ok)).resolves.toBe('ok');
+  });
+
+  it('a standalone breaker in the fleet: ready() loads the open circuit, shareStatus is connected', async () => {
+    const [a] = await pair();
+    for (let i = 0; i < 2; i++) await a.execute('llm', boom).catch(() => undefined);
+    const keyPrefix = `group${prefixes}:`;
+    // The opening's OPEN script has answered: the registry's breaker took the fleet generation.
+    const joined = () => a.breaker('llm').getSnapshot().context.fleetGeneration !== null;
+    await until(() => a.state('llm') === 'open' && joined(), 2_000, 'open for the fleet');
+    const breaker = createBreaker({
+      ...defaults,
+      share: redisShare({ url: redis.url, keyPrefix }),
+      name: 'llm',
+    });
+    try {
+      await breaker.ready();
+      expect(breaker.shareStatus).toBe('connected');
+      expect(breaker.state).toBe('open');
+    } finally {
+      breaker.stop();
+    }
   });
 
   it('neither fails nor delays a call when Redis stops answering (SIGSTOP); degraded with one warning, then connected again', async () => {

@@ -146,7 +146,10 @@ export abstract class BreakerSettlement extends BreakerShareStatus {
 
   /** Counts a slow call and records its duration, when measured. */
   #measured(outcome: CallOutcome, category: ErrorCategory | null, durationMs: number | undefined): void {
-    if (isSlowCall(this.options.config, category, durationMs)) this.counts.slowCalls++;
+    if (isSlowCall(this.options.config, category, durationMs)) {
+      this.counts.slowCalls++;
+      if (outcome === 'success') (this.host ?? this.fleet)?.slowSuccess?.(this.self());
+    }
     if (durationMs !== undefined) this.durations?.record(this.tool, outcome, category, durationMs);
   }
 }

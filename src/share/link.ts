@@ -100,6 +100,13 @@ export class FleetLink {
     this.#outbox.failed(tool);
   }
 
+  /** A slow success (the breaker's hook): a windowed tool is followed, its slow calls sent at the next flush. */
+  slowSuccess(breaker: Breaker): void {
+    const tool = breaker.tool;
+    if (this.#status !== 'connected' || tool === undefined || breaker.config.window === null) return;
+    if (breaker.state === 'closed') this.#outbox.slow(tool);
+  }
+
   #onStatus(status: ShareStatus, error?: unknown): void {
     if (this.#stopped) return;
     if (status === 'degraded') {

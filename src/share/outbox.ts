@@ -81,6 +81,11 @@ export class FleetOutbox {
     });
   }
 
+  /** A slow success of a windowed `tool`: followed, its outcomes sent at the next interval (the answer then says for how long). */
+  slow(tool: string): void {
+    if (!this.#stopped) this.#pending(tool);
+  }
+
   /**
    * The fleet counts failures of `tool`: its outcomes are sent every interval until the count is 0.
    * With `windowMs` (the fleet's window holds failures or slow calls), it is followed until

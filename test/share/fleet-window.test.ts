@@ -120,4 +120,27 @@ describe('outcome windows summed for the fleet (in-memory share)', () => {
     expect(hub.read('llm')).toMatchObject({ state: 'open', reason: 'failureRate' });
     expect(quiet?.state('llm')).toBe('open');
   });
+
+  it('opens every registry on the fleet slow-call rate, from slow successes alone', async () => {
+    const slowRule = {
+      ...windowed,
+      failureRateThreshold: 1,
+      slowCallDurationMs: 100,
+      slowCallRateThreshold: 0.5,
+    };
+    const workers = await fleet(4, slowRule);
+    const slowly = () => new Promise<string>((resolve) => setTimeout(() => resolve('ok'), 150));
+    for (const w of workers) {
+      expect(hub.read('llm').state).toBe('closed');
+      for (let i = 0; i < 3; i++) {
+        const call = w.execute('llm', slowly);
+        await vi.advanceTimersByTimeAsync(150);
+        await call;
+      }
+      await flushed();
+    }
+    // 12 calls, all slow: the fleet opens at the fourth registry (each saw 3 < minimumCalls).
+    expect(hub.read('llm')).toMatchObject({ state: 'open', reason: 'slowCallRate' });
+    for (const w of workers) expect(w.state('llm')).toBe('open');
+  });
 });

@@ -11,27 +11,12 @@ import { FleetOutbox } from './outbox.js';
 import { recordEvent } from './records.js';
 import { claimLease, isClaiming, type LeaseLink } from './lease.js';
 import { outboxSink } from './sink.js';
+import type { FleetTarget } from './targets.js';
 import type { FleetRecord, FleetShare, OutcomeBatch, ShareSession, ShareStatus } from './types.js';
 import { FLEET_COUNT_HORIZON_MS, fleetWindowRule } from './window.js';
 
 /** Default of `flushIntervalMs`: milliseconds between flushes of aggregated outcomes. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 50;
-
-type Watched = 'opened' | 'closed' | 'halfOpened' | 'isolated';
-
-/** What the link drives: a registry, or one breaker under a name. */
-export interface FleetTarget {
-  /** Epoch milliseconds on the target's clock. */
-  now(): number;
-  /** The tool's breaker; with `create`, made if the target never saw the tool (it may throw for a bad name). */
-  breaker(tool: string, create: boolean): Breaker | undefined;
-  /** Every breaker the target holds. */
-  entries(): Iterable<[string, Breaker]>;
-  /** Subscribes to one breaker event of every tool; returns the function that unsubscribes. */
-  on(type: Watched, listener: (tool: string, event: BreakerEmitted) => void): () => void;
-  /** Reports a problem (the registry's `warning` event). */
-  warn(message: string, error?: unknown): void;
-}
 
 export class FleetLink {
   readonly #target: FleetTarget;

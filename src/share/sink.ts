@@ -1,5 +1,5 @@
 /** What the share link's outbox reads from its breakers: cumulative counts, and the successes in a window. */
-import type { FleetTarget } from './link.js';
+import type { FleetTarget } from './targets.js';
 import type { OutboxSink } from './outbox.js';
 import type { OutcomeBatch } from './types.js';
 import { localWindowSuccesses } from './window.js';

@@ -106,8 +106,15 @@ export class FleetOutbox {
   /** Sends every tool's batch that holds an outcome. */
   flush(): void {
     for (const [tool, pending] of this.#tools) {
-      // A tool this process has no breaker for (yet): followed as idle, so its first outcomes count.
-      const now = this.#sink.counts(tool) ?? { successes: 0, slow: 0 };
+      // A tool this process has no breaker for (yet, or no more): followed as idle from zero, so
+      // the first outcomes of its next breaker count.
+      const counts = this.#sink.counts(tool);
+      if (counts === undefined) {
+        pending.successBase = 0;
+        pending.slowBase = 0;
+        this.#sent.delete(tool);
+      }
+      const now = counts ?? { successes: 0, slow: 0 };
       const successes = Math.max(0, now.successes - pending.successBase);
       const slow = Math.max(0, now.slow - pending.slowBase);
       if (successes === 0 && pending.failures === 0) {

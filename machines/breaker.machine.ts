@@ -10,7 +10,7 @@
  *   any ──breaker.isolate──▶ isolated ──breaker.release──▶ closed;  any ──breaker.reset──▶ closed
  *
  * Fleet (a `share`): `fleet.opened` / `fleet.closed` / `fleet.reset` of a newer fleet generation
- * move any state but `isolated`; a breaker in the fleet ends its backoff in `halfOpen.claiming`,
+ * move any state but `isolated`; `fleet.isolated` / `fleet.released` isolate and release it; a breaker in the fleet ends its backoff in `halfOpen.claiming`,
  * rejecting until the fleet grants it the probe lease (`fleet.probeGranted` → idle) or another
  * process holds it (`fleet.probeTaken` → open until the lease ends). See docs/fleet.md.
  *
@@ -49,6 +49,8 @@ export const breakerMachine = breakerSetup
         reenter: true,
         actions: 'applyFleetReset',
       },
+      'fleet.isolated': { guard: 'isNewerFleetState', target: '.isolated', actions: 'applyFleetIsolation' },
+      'fleet.released': { guard: 'isNewerFleetState', target: '.closed', actions: 'applyFleetRelease' },
     },
     states: {
       closed: {
@@ -81,6 +83,7 @@ export const breakerMachine = breakerSetup
           ],
           'fleet.opened': { guard: 'isFleetStateNotOlder', target: 'open', actions: 'applyFleetOpening' },
           'fleet.closed': { actions: 'adoptFleetGeneration' },
+          'fleet.released': { actions: 'adoptFleetGeneration' },
         },
       },
       open: {
@@ -176,6 +179,7 @@ export const breakerMachine = breakerSetup
           'breaker.release': { target: 'closed', actions: 'releaseIsolation' },
           'fleet.opened': { actions: 'adoptFleetGeneration' },
           'fleet.closed': { actions: 'adoptFleetGeneration' },
+          'fleet.isolated': { actions: 'adoptFleetGeneration' },
         },
       },
     },

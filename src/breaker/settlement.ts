@@ -10,11 +10,11 @@ import type { CallOutcome } from '../stats.js';
 import { measured } from './call-handlers.js';
 import { categoryOf, retryAfterOf } from './callee.js';
 import { dormantFailure, dormantSuccess } from './dormant.js';
-import { BreakerLifecycle } from './lifecycle.js';
+import { BreakerShareStatus } from './share-status.js';
 import { recordInPlace, tripsWindow, windowTime } from './window.js';
 
 /** The outcomes of a breaker's calls. @internal */
-export abstract class BreakerSettlement extends BreakerLifecycle {
+export abstract class BreakerSettlement extends BreakerShareStatus {
   /** A call admitted in `generation` succeeded (in `durationMs`, when measured). */
   protected succeeded(generation: number, durationMs?: number): void {
     this.counts.successes++;
@@ -146,7 +146,10 @@ export abstract class BreakerSettlement extends BreakerLifecycle {
 
   /** Counts a slow call and records its duration, when measured. */
   #measured(outcome: CallOutcome, category: ErrorCategory | null, durationMs: number | undefined): void {
-    if (isSlowCall(this.options.config, category, durationMs)) this.counts.slowCalls++;
+    if (isSlowCall(this.options.config, category, durationMs)) {
+      this.counts.slowCalls++;
+      if (outcome === 'success') (this.host ?? this.fleet)?.slowSuccess?.(this.self());
+    }
     if (durationMs !== undefined) this.durations?.record(this.tool, outcome, category, durationMs);
   }
 }

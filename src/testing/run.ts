@@ -190,6 +190,8 @@ class PathRun {
       case 'fleet.opened':
       case 'fleet.closed':
       case 'fleet.reset':
+      case 'fleet.isolated':
+      case 'fleet.released':
       case 'fleet.probeGranted':
       case 'fleet.probeTaken': {
         const fleetGeneration =
@@ -255,6 +257,8 @@ class PathRun {
       case 'fleet.opened':
       case 'fleet.closed':
       case 'fleet.reset':
+      case 'fleet.isolated':
+      case 'fleet.released':
       case 'fleet.probeGranted':
       case 'fleet.probeTaken': {
         // What a share link does with a record: the breaker's batches first, then the chart event.
@@ -336,6 +340,8 @@ export async function runBreakerPath(
             'fleet.opened',
             'fleet.closed',
             'fleet.reset',
+            'fleet.isolated',
+            'fleet.released',
             'fleet.probeGranted',
             'fleet.probeTaken',
           ] as const

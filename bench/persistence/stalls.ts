@@ -92,6 +92,7 @@ async function outage(label: string, size: number, store: RegistryStore | undefi
     ...(store === undefined ? {} : { store }),
   });
   await registry.ready();
+  if (measure) registry.on('halfOpened', () => mark('half-opening', performance.now()));
   for (let i = 0; i < size; i++) registry.tryAcquire(`mcp__server__tool_${i}`)?.success();
   await registry.flush();
   if (measure && flag('settle')) (globalThis as { gc?: () => void }).gc?.();
@@ -172,7 +173,7 @@ async function outage(label: string, size: number, store: RegistryStore | undefi
     );
   }
   if (gcStats !== undefined) console.log(`  ${scavengeSummary(gcStats)}`);
-  for (const stall of probes) {
+  for (const stall of probes.filter((p) => p.at >= start)) {
     const from = stall.at;
     const to = stall.at + stall.wall;
     const overlap = new Map<string, { ms: number; n: number; notes: string[] }>();
@@ -195,6 +196,7 @@ async function outage(label: string, size: number, store: RegistryStore | undefi
     );
     if (profile) console.log(`      profile: ${profile(stall.hr, stall.wall)}`);
   }
+  if (profile) console.log(`  all stalls over ${overMs} ms: ${shares(stallSamples)}`);
 }
 
 type GCStats = NonNullable<ReturnType<GCProfiler['stop']>>;
@@ -236,13 +238,32 @@ interface Profile {
   readonly timeDeltas: number[];
 }
 
-/** A profile's samples in a window ending at `hrEnd` (µs of the same monotonic clock), by function (top 6). */
+/** Samples of every stall printed, by what they ran. */
+const stallSamples = new Map<string, number>();
+
+/** Shares of samples by category, largest first. */
+const shares = (counts: Map<string, number>): string => {
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  return `${total} samples: ${sorted.map(([n, c]) => `${n} ${Math.round((100 * c) / total)} %`).join(', ')}`;
+};
+
+/** What a sample's function belongs to. */
+function category(url: string, name: string): string {
+  if (name === '(garbage collector)') return 'GC';
+  if (name === '(program)') return 'V8 (compiling, runtime)';
+  if (name === '(idle)') return 'idle';
+  if (/registry-persistence|time-slices|\/node\/|registry-snapshot/.test(url)) return 'persistence and store';
+  if (url.includes('xstate')) return 'XState';
+  if (/\/(src|machines)\//.test(url)) return 'tripstate runtime';
+  if (url.includes('/bench/')) return 'benchmark';
+  return 'node (timers, fs)';
+}
+
+/** A profile's samples in a window ending at `hrEnd` (µs of the same monotonic clock), by what they ran. */
 function samplesIn(prof: Profile): (hrEnd: bigint, wallMs: number) => string {
-  const names = new Map(
-    prof.nodes.map((n) => [
-      n.id,
-      `${n.callFrame.functionName || '(anonymous)'}${n.callFrame.url ? ` ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber}` : ''}`,
-    ]),
+  const categories = new Map(
+    prof.nodes.map((n) => [n.id, category(n.callFrame.url, n.callFrame.functionName)]),
   );
   return (hrEnd, wallMs) => {
     const endUs = Number(hrEnd / 1000n);
@@ -253,12 +274,12 @@ function samplesIn(prof: Profile): (hrEnd: bigint, wallMs: number) => string {
     prof.samples.forEach((id, i) => {
       t += prof.timeDeltas[i] ?? 0;
       if (t < startUs || t > endUs) return;
-      const name = names.get(id) ?? '?';
+      const name = categories.get(id) ?? '?';
       counts.set(name, (counts.get(name) ?? 0) + 1);
+      stallSamples.set(name, (stallSamples.get(name) ?? 0) + 1);
       total++;
     });
-    const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 6);
-    return `${total} samples: ${top.map(([n, c]) => `${n} ×${c}`).join(' | ')}`;
+    return total === 0 ? 'no samples' : shares(counts);
   };
 }
 

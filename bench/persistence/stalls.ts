@@ -26,6 +26,7 @@ import {
 } from 'node:perf_hooks';
 import { createRegistry, type RegistryStore } from '../../src/index.js';
 import { createFileStore } from '../../src/node/index.js';
+import { mainThreadClock } from './outage.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -67,7 +68,7 @@ const gcObserver = new PerformanceObserver((list) => {
   }
 });
 
-/** The store, its main-thread work per write marked (the part before its first await and each resume are not separable: the whole call is marked synchronously). */
+/** The store, each call of its write() marked (the work after its first await shows in the profile, under persistence and store). */
 function traced(store: RegistryStore): RegistryStore {
   const write = store.write?.bind(store);
   return {
@@ -76,7 +77,7 @@ function traced(store: RegistryStore): RegistryStore {
       write: (changes, context) => {
         const start = performance.now();
         const result = write(changes, context);
-        mark('store.write(sync part)', start, `${changes.tools.length} tools`);
+        mark('store write called', start, `${changes.tools.length} tools`);
         return result;
       },
     }),
@@ -99,17 +100,27 @@ async function outage(label: string, size: number, store: RegistryStore | undefi
   const step = Math.max(1, Math.floor(size / openings));
   const count = Math.min(openings, size);
   const histogram = monitorEventLoopDelay({ resolution: 1 });
-  const probes: { at: number; wall: number; cpu: number; hr: bigint }[] = [];
+  const probes: { at: number; wall: number; cpu: number; main: number; hr: bigint }[] = [];
+  const mainClock = mainThreadClock();
   let lastAt = performance.now();
   let lastCpu = process.cpuUsage();
+  let lastMain = mainClock?.read() ?? 0;
   const probe = setInterval(() => {
     const at = performance.now();
     const cpu = process.cpuUsage();
+    const main = mainClock?.read() ?? Number.NaN;
     const cpuMs = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1_000;
     if (at - lastAt > overMs)
-      probes.push({ at: lastAt, wall: at - lastAt, cpu: cpuMs, hr: process.hrtime.bigint() });
+      probes.push({
+        at: lastAt,
+        wall: at - lastAt,
+        cpu: cpuMs,
+        main: main - lastMain,
+        hr: process.hrtime.bigint(),
+      });
     lastAt = at;
     lastCpu = cpu;
+    lastMain = main;
   }, 1);
   const session = measure && flag('profile') ? new Session() : undefined;
   if (session !== undefined) {
@@ -142,6 +153,7 @@ async function outage(label: string, size: number, store: RegistryStore | undefi
   await new Promise((resolve) => setTimeout(resolve, spreadMs + 100));
   await registry.flush();
   clearInterval(probe);
+  mainClock?.close();
   histogram.disable();
   gcObserver.disconnect();
   const gcStats = gcProfiler?.stop();
@@ -192,7 +204,7 @@ async function outage(label: string, size: number, store: RegistryStore | undefi
       )
       .join('; ');
     console.log(
-      `  stall at ${(from - start).toFixed(0)} ms: ${stall.wall.toFixed(1)} ms wall, ${stall.cpu.toFixed(1)} ms CPU: ${summary}`,
+      `  stall at ${(from - start).toFixed(0)} ms: ${stall.wall.toFixed(1)} ms wall, ${stall.cpu.toFixed(1)} ms CPU, ${stall.main.toFixed(1)} ms main thread: ${summary}`,
     );
     if (profile) console.log(`      profile: ${profile(stall.hr, stall.wall)}`);
   }

@@ -3,10 +3,12 @@ import { SnapshotError, isStoreLockedError } from './errors.js';
 import {
   toolState,
   type PersistedRegistrySnapshot,
+  type PersistedToolState,
   type RegistryChanges,
   type RegistryStore,
   type StoreContext,
 } from './registry-snapshot.js';
+import { persistedToolContext } from './snapshot.js';
 import { TimeSlices } from './time-slices.js';
 
 /** Milliseconds before a failed write is tried again. */
@@ -249,10 +251,17 @@ export interface ToolLookup extends Iterable<readonly [string, Breaker]> {
 /** The cause of a failure in a warning's message. */
 const causeOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-const stateOf = (tools: ToolLookup, tool: string) => {
+/**
+ * A changed tool's state as its store is handed it: read from the running actor's snapshot (a
+ * field read and one copy of the context), or from the persisted snapshot of a dormant breaker.
+ */
+function stateOf(tools: ToolLookup, tool: string): readonly [string, PersistedToolState | null] {
   const breaker = tools.get(tool);
-  return [tool, breaker === undefined ? null : toolState(breaker.getPersistedSnapshot())] as const;
-};
+  if (breaker === undefined) return [tool, null];
+  if (breaker.dormant) return [tool, toolState(breaker.getPersistedSnapshot())];
+  const { value, context } = breaker.getSnapshot();
+  return [tool, { value, context: persistedToolContext(context) }];
+}
 
 /** The changed tools' states, read in slices of about 2 ms with a turn of the event loop between them. */
 async function readInSlices(batch: Batch, tools: ToolLookup): Promise<RegistryChanges> {

@@ -18,7 +18,8 @@ export abstract class BreakerSettlement extends BreakerLifecycle {
   /** A call admitted in `generation` succeeded (in `durationMs`, when measured). */
   protected succeeded(generation: number, durationMs?: number): void {
     this.counts.successes++;
-    this.#measured('success', null, durationMs);
+    // A success is slow only by its duration: nothing to count or record without one.
+    if (durationMs !== undefined) this.#measured('success', null, durationMs);
     const actor = this.runningActor;
     if (actor === undefined) {
       // Dormant means closed: the chart's `clearFailures` and `recordOutcome`, unless a rate trips.

@@ -1,38 +1,23 @@
 /** isolate() and release() for the whole fleet: registries and a breaker sharing one state (in-memory share). */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createBreaker, createRegistry, type Registry } from '../../src/index.js';
-import { createMemoryShareHub, type MemoryShareHub } from '../../src/testing/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { createBreaker, type Registry } from '../../src/index.js';
+import { memoryFleet } from './fleet-fixture.js';
 
 const defaults = { failureThreshold: 3, minBackoffMs: 1_000, maxBackoffMs: 1_000, jitter: 0 };
 const boom = () => Promise.reject(Object.assign(new Error('down'), { status: 503 }));
 const ok = () => Promise.resolve('ok');
 
 describe('isolations for the fleet (in-memory share)', () => {
-  let hub: MemoryShareHub;
-  const registries: Registry[] = [];
-  const fleet = async (n: number): Promise<Registry[]> => {
-    const made = Array.from({ length: n }, () => createRegistry({ defaults, share: hub.share() }));
-    registries.push(...made);
-    await Promise.all(made.map((r) => r.ready()));
-    return made;
-  };
-  const settle = () => vi.advanceTimersByTimeAsync(0);
-
-  beforeEach(() => {
-    vi.useFakeTimers({ now: 1_000_000 });
-    hub = createMemoryShareHub();
-  });
-  afterEach(() => {
-    for (const registry of registries.splice(0)) registry.stop();
-    vi.useRealTimers();
-  });
+  const fx = memoryFleet();
+  const fleet = (n: number): Promise<Registry[]> => fx.fleet(n, defaults);
+  const { settle } = fx;
 
   it('isolates the tool in every registry when one isolates it, and releases it in every one', async () => {
     const [a, b, c] = await fleet(3);
     await b?.execute('llm', ok);
     a?.isolate('llm');
     await settle();
-    expect(hub.read('llm')).toMatchObject({ state: 'isolated', reason: 'isolated', generation: 1 });
+    expect(fx.hub.read('llm')).toMatchObject({ state: 'isolated', reason: 'isolated', generation: 1 });
     for (const r of [a, b, c]) expect(r?.state('llm')).toBe('isolated');
     await expect(c?.execute('llm', ok)).rejects.toMatchObject({ name: 'IsolatedCircuitError' });
     // Isolated stays isolated past any backoff, and ignores failures elsewhere.
@@ -40,7 +25,7 @@ describe('isolations for the fleet (in-memory share)', () => {
     expect(b?.state('llm')).toBe('isolated');
     b?.release('llm');
     await settle();
-    expect(hub.read('llm')).toMatchObject({ state: 'closed', reason: 'released', generation: 2 });
+    expect(fx.hub.read('llm')).toMatchObject({ state: 'closed', reason: 'released', generation: 2 });
     for (const r of [a, b, c]) expect(r?.state('llm')).toBe('closed');
     await expect(c?.execute('llm', ok)).resolves.toBe('ok');
   });
@@ -50,7 +35,7 @@ describe('isolations for the fleet (in-memory share)', () => {
     a?.isolate('llm');
     a?.release('llm'); // the ISOLATE write is not answered yet
     await settle();
-    expect(hub.read('llm')).toMatchObject({ state: 'closed', reason: 'released', generation: 2 });
+    expect(fx.hub.read('llm')).toMatchObject({ state: 'closed', reason: 'released', generation: 2 });
     expect(a?.state('llm')).toBe('closed');
     expect(b?.state('llm')).toBe('closed');
   });
@@ -59,14 +44,14 @@ describe('isolations for the fleet (in-memory share)', () => {
     const [a, b] = await fleet(2);
     a?.isolate('llm');
     await settle();
-    const first = hub.read('llm').generation;
+    const first = fx.hub.read('llm').generation;
     b?.release('llm');
     await settle();
     a?.isolate('llm'); // isolated again: a newer isolation
     await settle();
-    expect(hub.read('llm')).toMatchObject({ state: 'isolated', generation: first + 2 });
+    expect(fx.hub.read('llm')).toMatchObject({ state: 'isolated', generation: first + 2 });
     // A late release of the first isolation (from a process that saw only it) is refused.
-    const session = hub.share().open({ record: () => undefined, status: () => undefined });
+    const session = fx.hub.share().open({ record: () => undefined, status: () => undefined });
     expect(await session.release('llm', first)).toMatchObject({ state: 'isolated', generation: first + 2 });
     await session.end();
     expect(a?.state('llm')).toBe('isolated');
@@ -77,31 +62,31 @@ describe('isolations for the fleet (in-memory share)', () => {
     const [a, b] = await fleet(2);
     for (let i = 0; i < 3; i++) await a?.execute('llm', boom).catch(() => undefined);
     await settle();
-    expect(hub.read('llm').state).toBe('open');
+    expect(fx.hub.read('llm').state).toBe('open');
     b?.isolate('llm');
     await settle();
     expect(a?.state('llm')).toBe('isolated');
-    const session = hub.share().open({ record: () => undefined, status: () => undefined });
-    const g = hub.read('llm').generation;
+    const session = fx.hub.share().open({ record: () => undefined, status: () => undefined });
+    const g = fx.hub.read('llm').generation;
     const refused = await session.open('llm', g, { reason: 'threshold', backoffMs: 1, remainingMs: 1 });
     expect(refused).toMatchObject({ state: 'isolated', generation: g });
     await session.end();
     a?.reset('llm');
     await settle();
-    expect(hub.read('llm')).toMatchObject({ state: 'closed', reason: 'reset' });
+    expect(fx.hub.read('llm')).toMatchObject({ state: 'closed', reason: 'reset' });
     expect(b?.state('llm')).toBe('closed');
   });
 
   it('publishes an isolation made while the share was unreachable once it returns; a registry started later loads it', async () => {
     const [a, b] = await fleet(2);
-    hub.reachable = false;
+    fx.hub.reachable = false;
     await settle();
     a?.isolate('llm');
     expect(a?.state('llm')).toBe('isolated');
     expect(b?.state('llm')).toBe('closed');
-    hub.reachable = true;
+    fx.hub.reachable = true;
     await settle();
-    expect(hub.read('llm').state).toBe('isolated');
+    expect(fx.hub.read('llm').state).toBe('isolated');
     expect(b?.state('llm')).toBe('isolated');
     const [late] = await fleet(1);
     expect(late?.state('llm')).toBe('isolated');
@@ -109,7 +94,7 @@ describe('isolations for the fleet (in-memory share)', () => {
 
   it('isolates a standalone breaker shared under its name with the registries', async () => {
     const [registry] = await fleet(1);
-    const breaker = createBreaker({ ...defaults, share: hub.share(), name: 'llm' });
+    const breaker = createBreaker({ ...defaults, share: fx.hub.share(), name: 'llm' });
     await settle();
     registry?.isolate('llm');
     await settle();

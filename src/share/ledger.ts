@@ -194,16 +194,7 @@ export class FleetLedger {
 
   /** The isolation script: always, under a new generation. */
   isolate(tool: string): { record: FleetRecord; publish: boolean } {
-    const e = this.#entry(tool);
-    e.generation++;
-    e.state = 'isolated';
-    e.reason = 'isolated';
-    e.until = 0;
-    e.backoffMs = 0;
-    e.failures = 0;
-    e.lease = null;
-    e.buckets.clear();
-    return { record: this.read(tool), publish: true };
+    return this.#settled(tool, this.#entry(tool), 'isolated', 'isolated');
   }
 
   /** The release script: only the isolation of `generation`. */
@@ -220,8 +211,18 @@ export class FleetLedger {
     e: Entry,
     reason: 'closed' | 'reset' | 'released',
   ): { record: FleetRecord; publish: boolean } {
+    return this.#settled(tool, e, 'closed', reason);
+  }
+
+  /** Puts the record in `state` under a new generation, with no backoff, counters, lease or window. */
+  #settled(
+    tool: string,
+    e: Entry,
+    state: 'closed' | 'isolated',
+    reason: 'closed' | 'reset' | 'released' | 'isolated',
+  ): { record: FleetRecord; publish: boolean } {
     e.generation++;
-    e.state = 'closed';
+    e.state = state;
     e.reason = reason;
     e.until = 0;
     e.backoffMs = 0;

@@ -19,6 +19,9 @@ export interface OutboxSink {
   send(tool: string, batch: OutcomeBatch): Promise<void>;
 }
 
+/** Entries of the sent-successes map checked per flush for a tool that is gone. */
+const SWEEP_PER_FLUSH = 32;
+
 interface Pending {
   failures: number;
   successBase: number;
@@ -36,6 +39,8 @@ export class FleetOutbox {
   readonly #tools = new Map<string, Pending>();
   /** Cumulative successes already sent, by windowed tool (so a backfill never sends one twice). */
   readonly #sent = new Map<string, number>();
+  /** Where the sweep of `#sent` resumes: it forgets tools that no longer have a breaker. */
+  #sweep: Iterator<string> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushQueued = false;
   #stopped = false;
@@ -48,6 +53,11 @@ export class FleetOutbox {
   /** Tools the outbox follows now. */
   get size(): number {
     return this.#tools.size;
+  }
+
+  /** Tools whose sent successes the outbox remembers (for a backfill when it follows them again). */
+  get remembered(): number {
+    return this.#sent.size;
   }
 
   #pending(tool: string): Pending {
@@ -129,6 +139,26 @@ export class FleetOutbox {
       this.#sent.set(tool, now.successes);
       void this.#sink.send(tool, batch);
     }
+    this.#forgetGone();
+  }
+
+  /**
+   * Forgets the sent successes of up to `SWEEP_PER_FLUSH` tools that have no breaker any more
+   * (evicted; a model that calls made-up names leaves many), resuming where the last flush
+   * stopped: O(1) per flush, and the map never holds more than the tools that exist plus what
+   * the flushes since their eviction have not reached yet.
+   */
+  #forgetGone(): void {
+    for (let i = 0; i < SWEEP_PER_FLUSH && this.#sent.size > 0; i++) {
+      this.#sweep ??= this.#sent.keys();
+      const next = this.#sweep.next();
+      if (next.done === true) {
+        this.#sweep = undefined;
+        continue;
+      }
+      const tool = next.value;
+      if (!this.#tools.has(tool) && this.#sink.counts(tool) === undefined) this.#sent.delete(tool);
+    }
   }
 
   #arm(): void {
@@ -147,5 +177,6 @@ export class FleetOutbox {
     this.#timer = undefined;
     this.#tools.clear();
     this.#sent.clear();
+    this.#sweep = undefined;
   }
 }

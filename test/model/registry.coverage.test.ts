@@ -1,11 +1,12 @@
 /**
  * The coverage guard of the registry chart: the registry actor, observed while the generated
  * paths run, visits every state and takes every edge of `toDirectedGraph(registryMachine)`,
- * and both eventless transitions of the recovery pause, which `toDirectedGraph` leaves out.
+ * and both eventless transitions of the recovery pause, which `toDirectedGraph` leaves out. Two
+ * breakers a shard (`shardsOfTwo`) make the chart open a second shard and retire the first.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registryGraphKeys, runRegistryPath } from '../../src/testing/index.js';
-import { modelPaths, pauseAtOne, pauseAtTwo } from './registry-paths.js';
+import { modelPaths, pauseAtOne, pauseAtTwo, shardsOfTwo } from './registry-paths.js';
 
 const graph = registryGraphKeys();
 /** Edges the inspected registry actors took. */
@@ -19,7 +20,13 @@ const batchedStates = new Set<string>();
 beforeAll(async () => {
   let paths = 0;
   for (const [runs, states] of [
-    [[modelPaths('inspected', { ...pauseAtOne, inspect: true })], inspectedStates],
+    [
+      [
+        modelPaths('inspected', { ...pauseAtOne, inspect: true }),
+        modelPaths('shards', { ...shardsOfTwo, inspect: true }),
+      ],
+      inspectedStates,
+    ],
     [[modelPaths('batched', { ...pauseAtTwo, cover: 'states' })], batchedStates],
   ] as const) {
     for (const { model, paths: modelPaths } of runs) {

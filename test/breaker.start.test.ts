@@ -1,5 +1,5 @@
 /** The breaker chart's `starting` state: a chart that starts in a given state and context. */
-import { createActor, SimulatedClock, type Snapshot } from 'xstate';
+import { createActor, SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { breakerMachine, type BreakerEmitted, type BreakerStartValue } from '../machines/index.js';
 import type { BreakerContext } from '../machines/breaker.types.js';
@@ -49,7 +49,7 @@ describe('a breaker chart started in a given state', () => {
       // Before: the runtime restored the snapshot, then sent `breaker.rearm` for a pending timer.
       const restored = createActor(breakerMachine, {
         input: { config },
-        snapshot: breakerMachine.resolveState({ value, context }) as Snapshot<unknown>,
+        snapshot: breakerMachine.resolveState({ value, context }),
       }).start();
       if (typeof value === 'object' && !('halfOpen' in value && value.halfOpen === 'idle'))
         restored.send({ type: 'breaker.rearm', at: now });

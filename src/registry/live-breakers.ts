@@ -30,9 +30,10 @@ export interface LiveBreakersOwner {
 }
 
 /**
- * The breakers of a registry that have a live actor (a child of the registry actor), and what
- * the registry chart counts of them: it hears when one gets its actor, opens, recovers and stops
- * (`breaker.spawned`, `breaker.opened`, `breaker.recovered`, `breaker.stop`), one event each, and
+ * The breakers of a registry that have a live actor (spawned by the registry chart in one of its
+ * shards), and what the chart counts of them: it spawns one, hears when it opens and recovers,
+ * and stops it (`breaker.spawn`, `breaker.opened`, `breaker.recovered`, `breaker.stop`), one
+ * event each, and
  * an open circuit that is stopped is counted recovered by its stop event. Also the breakers
  * holding batched failures or rejections, flushed before any timer of the system fires.
  */
@@ -140,9 +141,10 @@ export class LiveBreakers {
     const registry = this.actor;
     registry.send({ type: 'breaker.spawn', tool, input });
     const shard = registry.getSnapshot().context.spawningShard as string;
-    const child = (registry.getSnapshot().children as Record<string, AnyActorRef | undefined>)[
-      shard
-    ]?.getSnapshot().children[tool] as Actor<BreakerMachine> | undefined;
+    const shardRef = (registry.getSnapshot().children as Record<string, AnyActorRef | undefined>)[shard];
+    const children = (shardRef?.getSnapshot() as { children?: Record<string, unknown> } | undefined)
+      ?.children;
+    const child = children?.[tool] as Actor<BreakerMachine> | undefined;
     if (child === undefined)
       throw new Error(`tripstate: the registry chart did not spawn ${JSON.stringify(tool.slice(0, 200))}`);
     this.#shardOf.set(breaker, shard);

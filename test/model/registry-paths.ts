@@ -22,7 +22,6 @@ export const pauseAtOne = {
 export const shardsOfTwo = {
   ...pauseAtOne,
   shardCapacity: 2,
-  cover: 'states',
 } as const satisfies RegistryTestModelOptions;
 
 /** The same tools; the registry pauses only when both circuits are open. */

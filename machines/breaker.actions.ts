@@ -23,7 +23,41 @@ import {
 } from './breaker.context.js';
 import { breakerSetup } from './breaker.setup.js';
 import { keepsGivenContext } from './breaker.start.js';
-import type { BreakerContext, BreakerEmitted, BreakerEvent, BreakerState } from './breaker.types.js';
+import type {
+  BreakerContext,
+  BreakerEmitted,
+  BreakerEvent,
+  BreakerState,
+  OpenReason,
+} from './breaker.types.js';
+import type { ErrorCategory } from './categories.js';
+
+/**
+ * Opening the circuit at `at` for `backoffMs` (the backoff before jitter, which a Retry-After of
+ * `retryAfterMs` may lengthen): the context fields every opening sets, and the fields of its
+ * `opened` event (each action emits it under its own `type: 'opened'`, which the diagram reads).
+ */
+function openingFor(
+  context: BreakerContext,
+  at: number,
+  backoffMs: number,
+  retryAfterMs: number | undefined,
+  reason: OpenReason,
+  category: ErrorCategory | null,
+): { assigned: Partial<BreakerContext>; opened: Omit<Extract<BreakerEmitted, { type: 'opened' }>, 'type'> } {
+  const duration = openDuration(context.config, backoffMs, jitterDraw(context.config), retryAfterMs);
+  const retryAt = at + duration;
+  return {
+    assigned: { currentBackoffMs: backoffMs, openedAt: at, retryAt, openCount: context.openCount + 1 },
+    opened: {
+      reason,
+      backoffMs: duration,
+      retryAt,
+      failureCount: context.failureCount,
+      category,
+    },
+  };
+}
 
 export const breakerActions = {
   /** A new generation on entering a state; a chart started in a given state keeps the given one. */
@@ -62,84 +96,58 @@ export const breakerActions = {
         ? null
         : rateReached(config, windowTotals(config.window, window, event.at));
     const reason = context.failureCount >= config.failureThreshold ? 'threshold' : (rate ?? 'threshold');
-    const backoffMs = nextBackoff(context.config, 0);
-    const duration = openDuration(
-      context.config,
-      backoffMs,
-      jitterDraw(context.config),
-      event.type === 'call.failed' ? event.retryAfterMs : undefined,
-    );
-    const retryAt = event.at + duration;
-    enqueue.assign({
-      currentBackoffMs: backoffMs,
-      openedAt: event.at,
-      retryAt,
-      openCount: context.openCount + 1,
-    });
-    enqueue.emit({
-      type: 'opened',
+    const failed = event.type === 'call.failed';
+    const { assigned, opened } = openingFor(
+      context,
+      event.at,
+      nextBackoff(context.config, 0),
+      failed ? event.retryAfterMs : undefined,
       reason,
-      backoffMs: duration,
-      retryAt,
-      failureCount: context.failureCount,
-      category: event.type === 'call.failed' ? event.category : null,
-    });
+      failed ? event.category : null,
+    );
+    enqueue.assign(assigned);
+    enqueue.emit({ type: 'opened', ...opened });
   }),
   reopenAfterProbeFailure: breakerSetup.enqueueActions(({ context, event, enqueue }) => {
     if (event.type !== 'call.failed' && event.type !== 'call.succeeded') return;
     const failed = event.type === 'call.failed';
-    const backoffMs = nextBackoff(context.config, context.currentBackoffMs);
-    const duration = openDuration(
-      context.config,
-      backoffMs,
-      jitterDraw(context.config),
+    const { assigned, opened } = openingFor(
+      context,
+      event.at,
+      nextBackoff(context.config, context.currentBackoffMs),
       failed ? event.retryAfterMs : undefined,
+      'probeFailed',
+      failed ? event.category : null,
     );
-    const retryAt = event.at + duration;
     enqueue.assign({
-      currentBackoffMs: backoffMs,
-      openedAt: event.at,
-      retryAt,
-      openCount: context.openCount + 1,
+      ...assigned,
       lastErrorCategory: failed ? event.category : context.lastErrorCategory,
       lastErrorAt: failed ? event.at : context.lastErrorAt,
       probesInFlight: 0,
       probeStartedAt: null,
       ...noProbeResults,
     });
-    enqueue.emit({
-      type: 'opened',
-      reason: 'probeFailed',
-      backoffMs: duration,
-      retryAt,
-      failureCount: context.failureCount,
-      category: failed ? event.category : null,
-    });
+    enqueue.emit({ type: 'opened', ...opened });
   }),
   reopenAfterProbeTimeout: breakerSetup.enqueueActions(({ context, enqueue }) => {
     const at = (context.probeStartedAt ?? 0) + context.config.probeTimeoutMs;
-    const backoffMs = nextBackoff(context.config, context.currentBackoffMs);
-    const duration = openDuration(context.config, backoffMs, jitterDraw(context.config));
-    const retryAt = at + duration;
+    const { assigned, opened } = openingFor(
+      context,
+      at,
+      nextBackoff(context.config, context.currentBackoffMs),
+      undefined,
+      'probeTimeout',
+      'timeout',
+    );
     enqueue.assign({
-      currentBackoffMs: backoffMs,
-      openedAt: at,
-      retryAt,
-      openCount: context.openCount + 1,
+      ...assigned,
       lastErrorCategory: 'timeout',
       lastErrorAt: at,
       probesInFlight: 0,
       probeStartedAt: null,
       ...noProbeResults,
     });
-    enqueue.emit({
-      type: 'opened',
-      reason: 'probeTimeout',
-      backoffMs: duration,
-      retryAt,
-      failureCount: context.failureCount,
-      category: 'timeout',
-    });
+    enqueue.emit({ type: 'opened', ...opened });
   }),
   enterHalfOpen: breakerSetup.enqueueActions(({ context, event, enqueue }) => {
     if (keepsGivenContext(event)) return; // started in half-open: the given context is as it was

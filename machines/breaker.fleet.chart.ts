@@ -10,6 +10,7 @@ import {
   isFleetShared,
   isFleetStateNotOlder,
   isNewerFleetState,
+  withFleetIsolation,
   withFleetOpening,
   withFleetProbeAwaited,
   withFleetRetime,
@@ -74,6 +75,17 @@ export const fleetActions = {
   applyFleetClosing: breakerSetup.enqueueActions(({ context, event, enqueue }) => {
     enqueue.assign({ ...recovered(context.config), fleetGeneration: fleetGenerationOf(event) });
     enqueue.emit({ type: 'closed', reason: 'probeSucceeded', remote: true });
+  }),
+  /** The fleet's isolation: rejected until the fleet (or this process) releases it. */
+  applyFleetIsolation: breakerSetup.enqueueActions(({ event, enqueue }) => {
+    if (event.type !== 'fleet.isolated') return;
+    enqueue.assign(withFleetIsolation(event));
+    enqueue.emit({ type: 'isolated', remote: true });
+  }),
+  /** The fleet's isolation released: closed with counters cleared, as `release()` leaves it. */
+  applyFleetRelease: breakerSetup.enqueueActions(({ context, event, enqueue }) => {
+    enqueue.assign({ ...recovered(context.config), fleetGeneration: fleetGenerationOf(event) });
+    enqueue.emit({ type: 'closed', reason: 'released', remote: true });
   }),
   applyFleetReset: breakerSetup.enqueueActions(({ context, event, enqueue }) => {
     enqueue.assign({

@@ -63,6 +63,20 @@ export function withFleetRetime(event: Opened): Partial<BreakerContext> {
   };
 }
 
+/** The context once the fleet's isolation is taken (the `applyFleetIsolation` action): as `isolate()` leaves it. */
+export function withFleetIsolation(event: {
+  readonly fleetGeneration: FleetGeneration;
+  readonly at: number;
+}) {
+  return {
+    fleetGeneration: event.fleetGeneration,
+    retryAt: null,
+    openedAt: event.at,
+    probesInFlight: 0,
+    probeStartedAt: null,
+  } satisfies Partial<BreakerContext>;
+}
+
 type Taken = Extract<FleetEvent, { type: 'fleet.probeTaken' }>;
 
 /** Another process probes: open again until its lease ends (the `awaitFleetProbe` action). */

@@ -38,6 +38,18 @@ export type FleetEvent =
       readonly at: number;
     }
   | {
+      /** An operator isolated the circuit for the fleet (`isolate()` in any process): reject until released. */
+      readonly type: 'fleet.isolated';
+      readonly fleetGeneration: FleetGeneration;
+      readonly at: number;
+    }
+  | {
+      /** The fleet's isolation was released (`release()` in any process): closed, counters cleared. */
+      readonly type: 'fleet.released';
+      readonly fleetGeneration: FleetGeneration;
+      readonly at: number;
+    }
+  | {
       /** This process holds the fleet's probe lease: half-open admits its probes. */
       readonly type: 'fleet.probeGranted';
       readonly fleetGeneration: FleetGeneration;
@@ -57,6 +69,8 @@ export const FLEET_EVENT_TYPES = [
   'fleet.opened',
   'fleet.closed',
   'fleet.reset',
+  'fleet.isolated',
+  'fleet.released',
   'fleet.probeGranted',
   'fleet.probeTaken',
 ] as const satisfies readonly FleetEvent['type'][];

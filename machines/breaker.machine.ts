@@ -11,7 +11,7 @@
  *   starting ──(input.start)──▶ the given state, context kept (open/probing/claiming re-armed); else closed
  *
  * Fleet (a `share`): `fleet.opened` / `fleet.closed` / `fleet.reset` of a newer fleet generation
- * move any state but `isolated`; a breaker in the fleet ends its backoff in `halfOpen.claiming`,
+ * move any state but `isolated`; `fleet.isolated` / `fleet.released` isolate and release it; a breaker in the fleet ends its backoff in `halfOpen.claiming`,
  * rejecting until the fleet grants it the probe lease (`fleet.probeGranted` → idle) or another
  * process holds it (`fleet.probeTaken` → open until the lease ends). See docs/fleet.md.
  *
@@ -51,6 +51,8 @@ export const breakerMachine = breakerSetup
         reenter: true,
         actions: 'applyFleetReset',
       },
+      'fleet.isolated': { guard: 'isNewerFleetState', target: '.isolated', actions: 'applyFleetIsolation' },
+      'fleet.released': { guard: 'isNewerFleetState', target: '.closed', actions: 'applyFleetRelease' },
     },
     states: {
       // The input's `start` chooses the first state (breaker.start.ts); entries keep its context.
@@ -95,6 +97,7 @@ export const breakerMachine = breakerSetup
           ],
           'fleet.opened': { guard: 'isFleetStateNotOlder', target: 'open', actions: 'applyFleetOpening' },
           'fleet.closed': { actions: 'adoptFleetGeneration' },
+          'fleet.released': { actions: 'adoptFleetGeneration' },
         },
       },
       open: {
@@ -190,6 +193,7 @@ export const breakerMachine = breakerSetup
           'breaker.release': { target: 'closed', actions: 'releaseIsolation' },
           'fleet.opened': { actions: 'adoptFleetGeneration' },
           'fleet.closed': { actions: 'adoptFleetGeneration' },
+          'fleet.isolated': { actions: 'adoptFleetGeneration' },
         },
       },
     },

@@ -179,7 +179,11 @@ export type BreakerEmitted =
       /** Milliseconds left before a probe is admitted; null when not open. */
       readonly remainingBackoffMs: number | null;
     }
-  | { readonly type: 'isolated' }
+  | {
+      readonly type: 'isolated';
+      /** True when the isolation came from the fleet's shared state, not from this process. */
+      readonly remote?: true;
+    }
   | {
       /** The backoff ended and no caller came within the grace: the runtime runs the health check as the probe. */
       readonly type: 'healthCheckStarted';

@@ -3,10 +3,13 @@ import { SnapshotError, isStoreLockedError } from './errors.js';
 import {
   toolState,
   type PersistedRegistrySnapshot,
+  type PersistedToolState,
   type RegistryChanges,
   type RegistryStore,
   type StoreContext,
 } from './registry-snapshot.js';
+import { persistedToolContext, type BreakerStateValue } from './snapshot.js';
+import { TimeSlices } from './time-slices.js';
 
 /** Milliseconds before a failed write is tried again. */
 const RETRY_MS = 1_000;
@@ -248,22 +251,26 @@ export interface ToolLookup extends Iterable<readonly [string, Breaker]> {
 /** The cause of a failure in a warning's message. */
 const causeOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** Tools read between two turns of the event loop (a few milliseconds of work). */
-const SLICE = 1_024;
-
-const stateOf = (tools: ToolLookup, tool: string) => {
+/**
+ * A changed tool's state as its store is handed it: read from the running actor's snapshot (a
+ * field read and one copy of the context), or from the persisted snapshot of a dormant breaker.
+ */
+function stateOf(tools: ToolLookup, tool: string): readonly [string, PersistedToolState | null] {
   const breaker = tools.get(tool);
-  return [tool, breaker === undefined ? null : toolState(breaker.getPersistedSnapshot())] as const;
-};
+  if (breaker === undefined) return [tool, null];
+  if (breaker.dormant) return [tool, toolState(breaker.getPersistedSnapshot())];
+  const { value, context } = breaker.getSnapshot();
+  // A running actor never rests in the chart's transient `starting` state.
+  return [tool, { value: value as BreakerStateValue, context: persistedToolContext(context) }];
+}
 
-const turn = (): Promise<void> =>
-  new Promise((resolve) => (globalThis.setImmediate ?? setTimeout)(() => resolve()));
-
+/** The changed tools' states, read in slices of about 2 ms with a turn of the event loop between them. */
 async function readInSlices(batch: Batch, tools: ToolLookup): Promise<RegistryChanges> {
   const read: RegistryChanges['tools'][number][] = [];
-  for (let i = 0; i < batch.tools.length; i++) {
-    if (i > 0 && i % SLICE === 0) await turn();
-    read.push(stateOf(tools, batch.tools[i] as string));
+  const slices = new TimeSlices();
+  for (const tool of batch.tools) {
+    if (slices.spent()) await slices.next();
+    read.push(stateOf(tools, tool));
   }
   return { cleared: batch.cleared, tools: read };
 }

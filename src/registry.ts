@@ -107,6 +107,7 @@ export class Registry {
       listens: (type) => this.#listeners.has(type),
       changed: (tool) => this.#persistence?.changed(tool),
       countedFailure: (breaker) => this.#link?.failed(breaker),
+      slowSuccess: (breaker) => this.#link?.slowSuccess(breaker),
     });
     this.actor.on('recoveryPause', (event) =>
       this.#emit('recoveryPause', { ...event, openTools: [...this.#live.open] }),

@@ -40,6 +40,17 @@ export function persistedContext(context: BreakerContext): PersistedBreakerConte
   };
 }
 
+/**
+ * `persistedContext(context)` without its configuration, in one copy: what a store is handed for
+ * a running breaker (read from its live snapshot, not from a persisted snapshot that copies the
+ * whole context, configuration included, to drop it).
+ */
+export function persistedToolContext(context: BreakerContext): Omit<PersistedBreakerContext, 'config'> {
+  const { config: _config, window: w, ...rest } = context;
+  const window = w === null ? null : { counts: Array.from(w.counts), head: w.head, headEpoch: w.headEpoch };
+  return Object.assign(rest, { window });
+}
+
 /** The live context of a validated persisted one (a fresh window when the shape no longer fits). */
 export function liveContext(context: PersistedBreakerContext): BreakerContext {
   const spec = context.config.window;

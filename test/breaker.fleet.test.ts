@@ -62,10 +62,10 @@ describe('the chart with fleet events', () => {
     const actor = createActor(breakerMachine, { input: { config }, clock }).start();
     return { actor, clock };
   };
-
-  it('ends a fleet breaker’s backoff in claiming, rejecting, and probes only once granted', () => {
-    const { actor, clock } = start();
-    actor.send({
+  /** A breaker opened by the fleet's generation-1 record, whose backoff ends in claiming after 1 s. */
+  const openedByFleet = () => {
+    const started = start();
+    started.actor.send({
       type: 'fleet.opened',
       fleetGeneration: 1,
       remainingMs: 1_000,
@@ -73,6 +73,11 @@ describe('the chart with fleet events', () => {
       reason: 'threshold',
       at: 0,
     });
+    return started;
+  };
+
+  it('ends a fleet breaker’s backoff in claiming, rejecting, and probes only once granted', () => {
+    const { actor, clock } = openedByFleet();
     expect(actor.getSnapshot().value).toEqual({ open: 'cooling' });
     clock.increment(1_000);
     expect(actor.getSnapshot().value).toEqual({ halfOpen: 'claiming' });
@@ -85,15 +90,7 @@ describe('the chart with fleet events', () => {
   });
 
   it('waits out another process’s lease in open, and decides alone when no answer comes', () => {
-    const { actor, clock } = start();
-    actor.send({
-      type: 'fleet.opened',
-      fleetGeneration: 1,
-      remainingMs: 1_000,
-      backoffMs: 1_000,
-      reason: 'threshold',
-      at: 0,
-    });
+    const { actor, clock } = openedByFleet();
     clock.increment(1_000);
     actor.send({ type: 'fleet.probeTaken', fleetGeneration: 1, leaseMs: 300, at: 1_000 });
     expect(actor.getSnapshot().value).toEqual({ open: 'cooling' });
@@ -132,5 +129,39 @@ describe('the chart with fleet events', () => {
     expect(actor.getSnapshot().context.fleetGeneration).toBe(9);
     actor.send({ type: 'fleet.reset', fleetGeneration: 10, at: 0 });
     expect(actor.getSnapshot().value).toBe('closed');
+  });
+
+  it('isolates on a newer fleet isolation from any state, keeps it against openings, and releases on its release', () => {
+    const { actor } = openedByFleet();
+    actor.send({ type: 'fleet.isolated', fleetGeneration: 1, at: 0 }); // not newer: ignored
+    expect(actor.getSnapshot().value).toEqual({ open: 'cooling' });
+    const isolated: unknown[] = [];
+    actor.on('isolated', (event) => isolated.push(event));
+    actor.send({ type: 'fleet.isolated', fleetGeneration: 2, at: 5 });
+    expect(actor.getSnapshot().value).toBe('isolated');
+    expect(actor.getSnapshot().context).toMatchObject({ fleetGeneration: 2, retryAt: null, openedAt: 5 });
+    expect(isolated).toEqual([{ type: 'isolated', remote: true }]);
+    actor.send({
+      type: 'fleet.opened',
+      fleetGeneration: 3,
+      remainingMs: 1_000,
+      backoffMs: 1_000,
+      reason: 'threshold',
+      at: 0,
+    });
+    actor.send({ type: 'fleet.isolated', fleetGeneration: 4, at: 0 });
+    expect(actor.getSnapshot().value).toBe('isolated');
+    expect(actor.getSnapshot().context.fleetGeneration).toBe(4);
+    actor.send({ type: 'fleet.released', fleetGeneration: 4, at: 0 }); // not newer
+    expect(actor.getSnapshot().value).toBe('isolated');
+    const closed: unknown[] = [];
+    actor.on('closed', (event) => closed.push(event));
+    actor.send({ type: 'fleet.released', fleetGeneration: 5, at: 0 });
+    expect(actor.getSnapshot().value).toBe('closed');
+    expect(closed).toEqual([{ type: 'closed', reason: 'released', remote: true }]);
+    // A release heard while closed only moves the fleet generation.
+    actor.send({ type: 'fleet.released', fleetGeneration: 6, at: 0 });
+    expect(closed).toHaveLength(1);
+    expect(actor.getSnapshot().context.fleetGeneration).toBe(6);
   });
 });

@@ -2,6 +2,7 @@
 import type { Actor } from 'xstate';
 import type { BreakerMachine } from '../../machines/breaker.machine.js';
 import type { BreakerContext, BreakerInput } from '../../machines/breaker.types.js';
+import type { ShareStatus } from '../share/types.js';
 import type { Breaker } from './breaker.js';
 
 /** What owns a breaker's actor (a registry): one object shared by all its breakers. @internal */
@@ -18,6 +19,8 @@ export interface BreakerHost {
   listenerThrew(breaker: Breaker, type: string, error: unknown): void;
   /** A call failed with a category that counts (a fleet share's outbox sends it to the fleet's count). */
   countedFailure?(breaker: Breaker): void;
+  /** A call succeeded slowly (a fleet share then follows the tool's window). */
+  slowSuccess?(breaker: Breaker): void;
 }
 
 /** How a registry places a breaker. @internal */
@@ -36,6 +39,12 @@ export interface ActorPlacement {
 export interface FleetHooks {
   /** A call failed with a category that counts. */
   countedFailure(breaker: Breaker): void;
+  /** A call succeeded slowly. */
+  slowSuccess(breaker: Breaker): void;
   /** The breaker was stopped: the link ends its session. */
   stopped(): void;
+  /** Resolves once the share's state is loaded or the share is found unreachable (`breaker.ready()`). */
+  ready(): Promise<void>;
+  /** `connected` or `degraded` (`breaker.shareStatus`). */
+  status(): ShareStatus;
 }

@@ -10,20 +10,29 @@ import type { CallOutcome } from '../stats.js';
 import { measured } from './call-handlers.js';
 import { categoryOf, retryAfterOf } from './callee.js';
 import { dormantFailure, dormantSuccess } from './dormant.js';
-import { BreakerLifecycle } from './lifecycle.js';
-import { recordInPlace, tripsWindow, windowTime } from './window.js';
+import { BreakerShareStatus } from './share-status.js';
+import { recordInPlace, recordQuietSuccess, tripsWindow, windowTime } from './window.js';
 
 /** The outcomes of a breaker's calls. @internal */
-export abstract class BreakerSettlement extends BreakerLifecycle {
+export abstract class BreakerSettlement extends BreakerShareStatus {
   /** A call admitted in `generation` succeeded (in `durationMs`, when measured). */
   protected succeeded(generation: number, durationMs?: number): void {
     this.counts.successes++;
-    this.#measured('success', null, durationMs);
+    // A success is slow only by its duration: nothing to count or record without one.
+    if (durationMs !== undefined) this.#measured('success', null, durationMs);
     const actor = this.runningActor;
     if (actor === undefined) {
       // Dormant means closed: the chart's `clearFailures` and `recordOutcome`, unless a rate trips.
-      if (generation !== this.dormantContext.generation) return;
-      const next = dormantSuccess(this.dormantContext, this.now, durationMs);
+      const context = this.dormantContext;
+      if (generation !== context.generation) return;
+      // Most often nothing to clear, and the window (if any) only turns.
+      if (
+        context.failureCount === 0 &&
+        !isSlowCall(context.config, null, durationMs) &&
+        recordQuietSuccess(context)
+      )
+        return;
+      const next = dormantSuccess(context, this.now, durationMs);
       if (next === 'wake') return this.#wakeAndSend(generation, null, undefined, durationMs);
       this.dormantContext = next;
       return;
@@ -34,8 +43,9 @@ export abstract class BreakerSettlement extends BreakerLifecycle {
       if (context.window === null) return;
       if (this.batching) {
         // The chart would only run `recordOutcome`: record here, in place, unless a rate trips.
-        const at = windowTime(context, this.now);
         const slow = isSlowCall(context.config, null, durationMs);
+        if (!slow && recordQuietSuccess(context)) return;
+        const at = windowTime(context, this.now);
         if (!tripsWindow(context, at, false, slow)) return recordInPlace(context, at, false, slow);
       }
     }
@@ -146,7 +156,10 @@ export abstract class BreakerSettlement extends BreakerLifecycle {
 
   /** Counts a slow call and records its duration, when measured. */
   #measured(outcome: CallOutcome, category: ErrorCategory | null, durationMs: number | undefined): void {
-    if (isSlowCall(this.options.config, category, durationMs)) this.counts.slowCalls++;
+    if (isSlowCall(this.options.config, category, durationMs)) {
+      this.counts.slowCalls++;
+      if (outcome === 'success') (this.host ?? this.fleet)?.slowSuccess?.(this.self());
+    }
     if (durationMs !== undefined) this.durations?.record(this.tool, outcome, category, durationMs);
   }
 }

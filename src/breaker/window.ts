@@ -5,7 +5,7 @@
  */
 import { tripsOnRate } from '../../machines/breaker.logic.js';
 import type { BreakerContext } from '../../machines/breaker.types.js';
-import { addOutcome, advanceWindow } from '../../machines/breaker.window.js';
+import { addOutcome, advanceWindow, ringIndex } from '../../machines/breaker.window.js';
 
 /** The time to record an outcome at: `now()` for a time window; 0 for a count window, which reads no time. */
 export function windowTime(context: BreakerContext, now: () => number): number {
@@ -24,4 +24,29 @@ export function recordInPlace(context: BreakerContext, at: number, failed: boole
   if (spec === null || window === null) return;
   advanceWindow(spec, window, at);
   addOutcome(spec, window, failed, slow);
+}
+
+/**
+ * The chart's `recordOutcome` for a success that is not slow, done in place when it only turns
+ * the ring: true when it did (or there is no window), false when the general path must run.
+ * In a full count window with no failure and no slow call every bucket holds one plain success,
+ * so the bucket dropped and the one added are the same: the head moves, no rate can be reached
+ * (both are 0, and both thresholds are > 0), and no counter changes. The steady state of a
+ * healthy windowed breaker, on every call.
+ */
+export function recordQuietSuccess(context: BreakerContext): boolean {
+  const window = context.window;
+  if (window === null) return true;
+  const { window: spec, failureRateThreshold, slowCallRateThreshold } = context.config;
+  if (
+    spec === null ||
+    spec.kind !== 'count' ||
+    window.calls !== spec.size ||
+    window.failures !== 0 ||
+    window.slow !== 0 ||
+    !(failureRateThreshold > 0 && slowCallRateThreshold > 0)
+  )
+    return false;
+  window.head = ringIndex(window.head, 1, spec.size);
+  return true;
 }

@@ -3,6 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SnapshotError, isStoreLockedError } from '../errors.js';
 import type { RegistryChanges, RegistryStore, StoreContext } from '../registry-snapshot.js';
+import { TimeSlices } from '../time-slices.js';
 import { keepWithin, writeCompacted } from './compaction.js';
 import { writeAll } from './fsync.js';
 import {
@@ -35,9 +36,6 @@ export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 /** The journal is compacted once it is over twice its live size and at least this many bytes. */
 const COMPACT_MIN_BYTES = 1024 * 1024;
 const OPTIONS = ['maxBytes', 'readOnly', 'writeDelayMs'];
-/** Changes applied between two turns of the event loop. */
-const SLICE = 1_024;
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function checkOptions(path: unknown, options: FileStoreOptions): asserts path is string {
   if (typeof path !== 'string' || path === '') {
@@ -210,9 +208,9 @@ class JournalFileStore implements RegistryStore {
       lines.push(CLEAR_LINE);
       bytes += CLEAR_LINE.length;
     }
-    let count = 0;
+    const slices = new TimeSlices(); // about 2 ms of encoding between two turns of the event loop
     for (const [tool, state] of changes.tools) {
-      if (++count % SLICE === 0) await turn();
+      if (slices.spent()) await slices.next();
       const old = this.#records.get(tool);
       if (old !== undefined) {
         this.#records.delete(tool);

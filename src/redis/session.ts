@@ -3,7 +3,7 @@
  * the records pushed by pub/sub on a second connection, command timeouts, and the degraded
  * mode with its PING until Redis answers again.
  */
-import type { FleetRecord, ShareHandlers, ShareSession } from '../share/types.js';
+import type { FleetRecord, OutcomeBatch, ReportRule, ShareHandlers, ShareSession } from '../share/types.js';
 import type { RedisShareClient, RedisShareOptions, RedisShareSessionOptions } from './options.js';
 import { parseRecord, SCRIPTS, SHAS, type ScriptName } from './record.js';
 
@@ -161,26 +161,36 @@ export class RedisSession implements ShareSession {
     args: (string | number)[],
   ): Promise<FleetRecord & { granted?: boolean }> {
     const prefix = this.#options.keyPrefix;
-    const keys = [`${prefix}record:${tool}`, `${prefix}lease:${tool}`, `${prefix}index`];
+    const keys = [
+      `${prefix}record:${tool}`,
+      `${prefix}lease:${tool}`,
+      `${prefix}index`,
+      `${prefix}window:${tool}`,
+    ];
     return parseRecord(await this.#script(name, keys, [this.#channel, tool, ...args.map(String)]));
   }
 
   async load(): Promise<FleetRecord[]> {
     const prefix = this.#options.keyPrefix;
-    const rows = await this.#script('LOAD', [`${prefix}index`], [`${prefix}record:`, `${prefix}lease:`]);
+    const rows = await this.#script(
+      'LOAD',
+      [`${prefix}index`],
+      [`${prefix}record:`, `${prefix}lease:`, `${prefix}window:`],
+    );
     return (Array.isArray(rows) ? rows : []).map((row) => parseRecord(row));
   }
 
-  report(
-    tool: string,
-    batch: { successes: number; failures: number },
-    rule: { failureThreshold: number; backoffMs: number },
-  ) {
+  report(tool: string, batch: OutcomeBatch, rule: ReportRule) {
+    const w = rule.window;
     return this.#write('REPORT', tool, [
       batch.successes,
       batch.failures,
       rule.failureThreshold,
       rule.backoffMs,
+      batch.slow ?? 0,
+      ...(w == null
+        ? ['']
+        : [w.bucketMs, w.buckets, w.calls, w.minimumCalls, w.failureRateThreshold, w.slowCallRateThreshold]),
     ]);
   }
 
@@ -208,6 +218,14 @@ export class RedisSession implements ShareSession {
 
   reset(tool: string) {
     return this.#write('RESET', tool, []);
+  }
+
+  isolate(tool: string) {
+    return this.#write('ISOLATE', tool, []);
+  }
+
+  release(tool: string, generation: number) {
+    return this.#write('RELEASE', tool, [generation]);
   }
 
   async end(): Promise<void> {

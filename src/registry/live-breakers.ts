@@ -27,6 +27,8 @@ export interface LiveBreakersOwner {
   changed(tool: string): void;
   /** A breaker's call failed with a category that counts (a fleet share's outbox sends it to the fleet's count). */
   countedFailure?(breaker: Breaker): void;
+  /** A breaker's call succeeded slowly (a fleet share then follows the tool's window). */
+  slowSuccess?(breaker: Breaker): void;
 }
 
 /**
@@ -73,6 +75,7 @@ export class LiveBreakers {
       },
       batching: (breaker) => void this.#batching.add(breaker),
       countedFailure: (breaker) => owner.countedFailure?.(breaker),
+      slowSuccess: (breaker) => owner.slowSuccess?.(breaker),
       listenerThrew: (breaker, type, error) =>
         owner.emit('warning', {
           type: 'warning',

@@ -6,50 +6,31 @@
 import type { BreakerEmitted } from '../../machines/breaker.types.js';
 import type { FleetEvent } from '../../machines/breaker.fleet.types.js';
 import type { Breaker } from '../breaker.js';
+import { FleetIsolations } from './isolation.js';
 import { FleetOutbox } from './outbox.js';
+import { recordEvent } from './records.js';
+import { claimLease, isClaiming, type LeaseLink } from './lease.js';
+import { outboxSink } from './sink.js';
+import type { FleetTarget } from './targets.js';
 import type { FleetRecord, FleetShare, OutcomeBatch, ShareSession, ShareStatus } from './types.js';
+import { FLEET_COUNT_HORIZON_MS, fleetWindowRule } from './window.js';
 
 /** Default of `flushIntervalMs`: milliseconds between flushes of aggregated outcomes. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 50;
-
-type Watched = 'opened' | 'closed' | 'halfOpened';
-
-/** What the link drives: a registry, or one breaker under a name. */
-export interface FleetTarget {
-  /** Epoch milliseconds on the target's clock. */
-  now(): number;
-  /** The tool's breaker; with `create`, made if the target never saw the tool (it may throw for a bad name). */
-  breaker(tool: string, create: boolean): Breaker | undefined;
-  /** Every breaker the target holds. */
-  entries(): Iterable<[string, Breaker]>;
-  /** Subscribes to one breaker event of every tool; returns the function that unsubscribes. */
-  on(type: Watched, listener: (tool: string, event: BreakerEmitted) => void): () => void;
-  /** Reports a problem (the registry's `warning` event). */
-  warn(message: string, error?: unknown): void;
-}
-
-const isClaiming = (breaker: Breaker): boolean => {
-  const value = breaker.getSnapshot().value as unknown;
-  return (
-    typeof value === 'object' && value !== null && (value as { halfOpen?: string }).halfOpen === 'claiming'
-  );
-};
-
-let tokenCounter = 0;
-const newToken = (): string =>
-  `${Date.now().toString(36)}-${(++tokenCounter).toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 export class FleetLink {
   readonly #target: FleetTarget;
   readonly #session: ShareSession;
   readonly #outbox: FleetOutbox;
+  readonly #isolations: FleetIsolations;
+  readonly #leaseLink: LeaseLink;
   #status: ShareStatus = 'degraded';
   #everConnected = false;
   #warned = false;
   #stopped = false;
   /** Probe leases this process holds, by tool. */
   readonly #leases = new Map<string, { generation: number; token: string }>();
-  /** Local openings the share has not taken yet (published at reconnection). */
+  /** Local openings and isolations the share has not taken yet (published at reconnection). */
   readonly #unpublished = new Set<string>();
   readonly #offs: (() => void)[] = [];
   readonly ready: Promise<void>;
@@ -60,21 +41,36 @@ export class FleetLink {
     this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
     const interval = share.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
     this.#outbox = new FleetOutbox(
-      {
-        successes: (tool) => target.breaker(tool, false)?.stats().successes,
-        send: (tool, batch) => this.#report(tool, batch),
-      },
+      outboxSink(target, (tool, batch) => this.#report(tool, batch)),
       interval,
     );
     this.#offs.push(
       target.on('opened', (tool, event) => this.#opened(tool, event)),
       target.on('closed', (tool, event) => this.#closed(tool, event)),
       target.on('halfOpened', (tool) => this.#halfOpened(tool)),
+      target.on('isolated', (tool, event) => this.#isolated(tool, event)),
     );
-    this.#session = share.open({
+    const session = (this.#session = share.open({
       record: (record) => this.#apply(record),
       status: (status, error) => this.#onStatus(status, error),
+    }));
+    const connected = (): boolean => this.#status === 'connected' && !this.#stopped;
+    const apply = (record: FleetRecord): void => this.#apply(record);
+    this.#isolations = new FleetIsolations({
+      session,
+      connected,
+      apply,
+      failed: (tool, error) => this.#failed(tool, error),
     });
+    this.#leaseLink = {
+      session,
+      connected,
+      apply,
+      now: () => target.now(),
+      send: (breaker, event) => this.#send(breaker, event),
+      failed: (error) => this.#failed(null, error),
+      granted: (tool, generation, token) => this.#leases.set(tool, { generation, token }),
+    };
   }
 
   /** `connected` or `degraded` (also before the share first answered). */
@@ -87,6 +83,13 @@ export class FleetLink {
     const tool = breaker.tool;
     if (this.#status !== 'connected' || tool === undefined || breaker.state !== 'closed') return;
     this.#outbox.failed(tool);
+  }
+
+  /** A slow success (the breaker's hook): a windowed tool is followed, its slow calls sent at the next flush. */
+  slowSuccess(breaker: Breaker): void {
+    const tool = breaker.tool;
+    if (this.#status !== 'connected' || tool === undefined || breaker.config.window === null) return;
+    if (breaker.state === 'closed') this.#outbox.slow(tool);
   }
 
   #onStatus(status: ShareStatus, error?: unknown): void {
@@ -119,7 +122,7 @@ export class FleetLink {
     if (this.#status === 'connected') this.#degrade(error);
   }
 
-  /** Loads every record (newer generations win in the chart), then publishes local openings. */
+  /** Loads every record (newer generations win in the chart), then publishes local openings and isolations. */
   async #resync(): Promise<void> {
     try {
       const records = await this.#session.load();
@@ -128,6 +131,7 @@ export class FleetLink {
         this.#unpublished.delete(tool);
         const breaker = this.#target.breaker(tool, false);
         if (breaker?.state === 'open') this.#publishOpening(tool, breaker, 'threshold');
+        if (breaker?.state === 'isolated') this.#isolations.isolate(tool);
       }
     } catch (error) {
       this.#failed(null, error);
@@ -170,8 +174,9 @@ export class FleetLink {
     const lease = this.#leases.get(tool);
     this.#leases.delete(tool);
     this.#unpublished.delete(tool);
-    if (this.#status !== 'connected' || event.reason === 'released') return;
+    if (this.#status !== 'connected') return;
     const breaker = this.#target.breaker(tool, false);
+    if (event.reason === 'released') return this.#isolations.release(tool, breaker);
     const generation = lease?.generation ?? breaker?.getSnapshot().context.fleetGeneration ?? null;
     const write =
       event.reason === 'reset'
@@ -185,8 +190,18 @@ export class FleetLink {
     );
   }
 
+  /** An isolation made here (`isolate()`): the fleet's, at once or at reconnection. */
+  #isolated(tool: string, event: BreakerEmitted): void {
+    if (event.type !== 'isolated' || event.remote === true || this.#stopped) return;
+    this.#leases.delete(tool);
+    this.#outbox.unwatch(tool);
+    if (this.#status !== 'connected') return void this.#unpublished.add(tool);
+    this.#isolations.isolate(tool);
+  }
+
   /** Resets the fleet's record of `tool` (`registry.reset(tool)`); nothing while degraded. */
   reset(tool: string): void {
+    this.#isolations.forget(tool);
     this.#leases.delete(tool);
     this.#unpublished.delete(tool);
     if (this.#status !== 'connected' || this.#stopped) return;
@@ -199,48 +214,20 @@ export class FleetLink {
   #halfOpened(tool: string): void {
     const breaker = this.#target.breaker(tool, false);
     if (breaker === undefined || this.#stopped || !isClaiming(breaker)) return;
-    const generation = breaker.getSnapshot().context.fleetGeneration as number;
-    if (this.#status !== 'connected') {
-      return this.#send(breaker, {
-        type: 'fleet.probeGranted',
-        fleetGeneration: generation,
-        at: this.#target.now(),
-      });
-    }
-    const token = newToken();
-    this.#session.claimProbe(tool, generation, token, breaker.config.probeTimeoutMs).then(
-      ({ granted, record }) => {
-        const at = this.#target.now();
-        if (granted) {
-          this.#leases.set(tool, { generation, token });
-          this.#send(breaker, { type: 'fleet.probeGranted', fleetGeneration: generation, at });
-        } else if (record.state === 'open' && record.generation === generation) {
-          this.#send(breaker, {
-            type: 'fleet.probeTaken',
-            fleetGeneration: generation,
-            leaseMs: record.leaseMs,
-            at,
-          });
-        } else this.#apply(record);
-      },
-      (error: unknown) => {
-        this.#failed(null, error);
-        // Decide alone: the probe goes from here.
-        this.#send(breaker, {
-          type: 'fleet.probeGranted',
-          fleetGeneration: generation,
-          at: this.#target.now(),
-        });
-      },
-    );
+    claimLease(this.#leaseLink, tool, breaker);
   }
 
   async #report(tool: string, batch: OutcomeBatch): Promise<void> {
     const breaker = this.#target.breaker(tool, false);
     if (breaker === undefined || this.#status !== 'connected') return;
     const { failureThreshold, minBackoffMs } = breaker.config;
+    const window = fleetWindowRule(breaker.config);
     try {
-      const record = await this.#session.report(tool, batch, { failureThreshold, backoffMs: minBackoffMs });
+      const record = await this.#session.report(tool, batch, {
+        failureThreshold,
+        backoffMs: minBackoffMs,
+        window,
+      });
       this.#apply(record);
     } catch (error) {
       this.#failed(null, error);
@@ -253,13 +240,11 @@ export class FleetLink {
     const { tool } = record;
     const at = this.#target.now();
     if (record.state === 'closed') {
-      if (record.failures > 0) this.#outbox.watch(tool);
-      else this.#outbox.unwatch(tool);
       const breaker = this.#target.breaker(tool, false);
+      this.#follow(tool, record, breaker);
       // A dormant breaker is closed with nothing the fleet could change.
       if (breaker === undefined || breaker.dormant || record.generation === 0) return;
-      const type = record.reason === 'reset' ? 'fleet.reset' : 'fleet.closed';
-      return this.#send(breaker, { type, fleetGeneration: record.generation, at });
+      return this.#send(breaker, recordEvent(record, at));
     }
     this.#outbox.unwatch(tool);
     let breaker: Breaker | undefined;
@@ -271,14 +256,16 @@ export class FleetLink {
     if (breaker === undefined) return;
     const lease = this.#leases.get(tool);
     if (lease !== undefined && lease.generation !== record.generation) this.#leases.delete(tool);
-    this.#send(breaker, {
-      type: 'fleet.opened',
-      fleetGeneration: record.generation,
-      remainingMs: record.remainingMs,
-      backoffMs: record.backoffMs,
-      reason: record.reason === 'closed' || record.reason === 'reset' ? 'threshold' : record.reason,
-      at,
-    });
+    this.#send(breaker, recordEvent(record, at));
+  }
+
+  /** Follows the tool's outcomes while the fleet counts its failures (consecutive, or in its window). */
+  #follow(tool: string, record: FleetRecord, breaker: Breaker | undefined): void {
+    const rule = breaker === undefined ? null : fleetWindowRule(breaker.config);
+    if (record.failures > 0) this.#outbox.watch(tool);
+    else if (record.windowFailures + record.windowSlow > 0) {
+      this.#outbox.watch(tool, rule === null ? FLEET_COUNT_HORIZON_MS : rule.bucketMs * rule.buckets);
+    } else this.#outbox.unwatch(tool);
   }
 
   #send(breaker: Breaker, event: FleetEvent): void {
@@ -293,6 +280,7 @@ export class FleetLink {
     this.#stopped = true;
     this.#resolveReady();
     this.#outbox.stop();
+    this.#isolations.forget();
     for (const off of this.#offs) off();
     return this.#session.end().catch(() => undefined);
   }

@@ -91,6 +91,8 @@ class Hub implements MemoryShareHub {
       close: (tool, generation, token) =>
         this.#run((l) => l.close(tool, generation, token)).then((r) => r.record),
       reset: (tool) => this.#run((l) => l.reset(tool)).then((r) => r.record),
+      isolate: (tool) => this.#run((l) => l.isolate(tool)).then((r) => r.record),
+      release: (tool, generation) => this.#run((l) => l.release(tool, generation)).then((r) => r.record),
       end: () => {
         this.#sessions.delete(handlers);
         return Promise.resolve();

@@ -1,15 +1,20 @@
 /**
  * The outbox: outcomes of the closed path aggregated per tool and flushed to the fleet's
  * counters, at once after a failure and every `flushIntervalMs` while the fleet counts
- * failures of the tool. A success costs nothing here: its count is read from the breaker's
- * stats at flush time.
+ * failures of the tool (consecutive, or in its window). A success costs nothing here: its
+ * count (and the slow calls) are read from the breaker's stats at flush time.
  */
 import type { OutcomeBatch } from './types.js';
 
 /** What the outbox reads and where it sends a batch. */
 export interface OutboxSink {
-  /** Successes of the tool so far (cumulative, e.g. `breaker.stats().successes`); undefined: unknown tool. */
-  successes(tool: string): number | undefined;
+  /** Successes and slow calls of the tool so far (cumulative, from `breaker.stats()`); undefined: unknown tool. */
+  counts(tool: string): { readonly successes: number; readonly slow: number } | undefined;
+  /**
+   * Successes in the tool's local window now (0 without a window): when the outbox starts to
+   * follow a windowed tool, the ones it has not sent yet go with the first batch.
+   */
+  windowSuccesses(tool: string): number;
   /** Sends one tool's batch (the returned promise never rejects). */
   send(tool: string, batch: OutcomeBatch): Promise<void>;
 }
@@ -17,6 +22,11 @@ export interface OutboxSink {
 interface Pending {
   failures: number;
   successBase: number;
+  slowBase: number;
+  /** Flushes in a row with nothing to send. */
+  idle: number;
+  /** Idle flushes after which a tool the fleet follows for its window is dropped (Infinity: never). */
+  idleLimit: number;
 }
 
 export class FleetOutbox {
@@ -24,6 +34,8 @@ export class FleetOutbox {
   readonly #intervalMs: number;
   /** Tools with failures to send, or whose successes the fleet waits for (its count is above 0). */
   readonly #tools = new Map<string, Pending>();
+  /** Cumulative successes already sent, by windowed tool (so a backfill never sends one twice). */
+  readonly #sent = new Map<string, number>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushQueued = false;
   #stopped = false;
@@ -41,7 +53,16 @@ export class FleetOutbox {
   #pending(tool: string): Pending {
     let pending = this.#tools.get(tool);
     if (pending === undefined) {
-      pending = { failures: 0, successBase: this.#sink.successes(tool) ?? 0 };
+      const counts = this.#sink.counts(tool) ?? { successes: 0, slow: 0 };
+      const unsent = counts.successes - (this.#sent.get(tool) ?? 0);
+      const backfill = Math.max(0, Math.min(this.#sink.windowSuccesses(tool), unsent));
+      pending = {
+        failures: 0,
+        successBase: counts.successes - backfill,
+        slowBase: counts.slow,
+        idle: 0,
+        idleLimit: Infinity,
+      };
       this.#tools.set(tool, pending);
       this.#arm();
     }
@@ -60,9 +81,20 @@ export class FleetOutbox {
     });
   }
 
-  /** The fleet counts failures of `tool`: its successes are sent every interval until the count is 0. */
-  watch(tool: string): void {
+  /** A slow success of a windowed `tool`: followed, its outcomes sent at the next interval (the answer then says for how long). */
+  slow(tool: string): void {
     if (!this.#stopped) this.#pending(tool);
+  }
+
+  /**
+   * The fleet counts failures of `tool`: its outcomes are sent every interval until the count is 0.
+   * With `windowMs` (the fleet's window holds failures or slow calls), it is followed until
+   * `unwatch`, or until no outcome came for `windowMs` (the fleet's window has emptied by then).
+   */
+  watch(tool: string, windowMs?: number): void {
+    if (this.#stopped) return;
+    const pending = this.#pending(tool);
+    pending.idleLimit = windowMs === undefined ? Infinity : Math.ceil(windowMs / this.#intervalMs);
   }
 
   /** The fleet's count of `tool` is 0 again (or the tool opened): stop following it. */
@@ -74,16 +106,27 @@ export class FleetOutbox {
   /** Sends every tool's batch that holds an outcome. */
   flush(): void {
     for (const [tool, pending] of this.#tools) {
-      const now = this.#sink.successes(tool);
-      if (now === undefined) {
-        this.#tools.delete(tool);
+      // A tool this process has no breaker for (yet, or no more): followed as idle from zero, so
+      // the first outcomes of its next breaker count.
+      const counts = this.#sink.counts(tool);
+      if (counts === undefined) {
+        pending.successBase = 0;
+        pending.slowBase = 0;
+        this.#sent.delete(tool);
+      }
+      const now = counts ?? { successes: 0, slow: 0 };
+      const successes = Math.max(0, now.successes - pending.successBase);
+      const slow = Math.max(0, now.slow - pending.slowBase);
+      if (successes === 0 && pending.failures === 0) {
+        if (++pending.idle > pending.idleLimit) this.#tools.delete(tool);
         continue;
       }
-      const successes = Math.max(0, now - pending.successBase);
-      if (successes === 0 && pending.failures === 0) continue;
-      const batch = { successes, failures: pending.failures };
-      pending.successBase = now;
+      const batch = { successes, failures: pending.failures, slow };
+      pending.successBase = now.successes;
+      pending.slowBase = now.slow;
       pending.failures = 0;
+      pending.idle = 0;
+      this.#sent.set(tool, now.successes);
       void this.#sink.send(tool, batch);
     }
   }
@@ -103,5 +146,6 @@ export class FleetOutbox {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#tools.clear();
+    this.#sent.clear();
   }
 }

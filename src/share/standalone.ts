@@ -23,7 +23,10 @@ export function sharedBreaker(
     tool: name,
     fleet: {
       countedFailure: (b) => hooks.link?.failed(b),
+      slowSuccess: (b) => hooks.link?.slowSuccess(b),
       stopped: () => void hooks.link?.stop(),
+      ready: () => hooks.link?.ready ?? Promise.resolve(),
+      status: () => hooks.link?.status ?? 'degraded',
     },
   });
   const clock = options.clock;

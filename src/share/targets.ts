@@ -2,8 +2,23 @@
 import type { BreakerEmitted } from '../../machines/breaker.types.js';
 import type { Breaker } from '../breaker.js';
 import type { Registry } from '../registry.js';
-import type { FleetTarget } from './link.js';
 import { isFleetShare, type FleetShare } from './types.js';
+
+type Watched = 'opened' | 'closed' | 'halfOpened' | 'isolated';
+
+/** What the link drives: a registry, or one breaker under a name. */
+export interface FleetTarget {
+  /** Epoch milliseconds on the target's clock. */
+  now(): number;
+  /** The tool's breaker; with `create`, made if the target never saw the tool (it may throw for a bad name). */
+  breaker(tool: string, create: boolean): Breaker | undefined;
+  /** Every breaker the target holds. */
+  entries(): Iterable<[string, Breaker]>;
+  /** Subscribes to one breaker event of every tool; returns the function that unsubscribes. */
+  on(type: Watched, listener: (tool: string, event: BreakerEmitted) => void): () => void;
+  /** Reports a problem (the registry's `warning` event). */
+  warn(message: string, error?: unknown): void;
+}
 
 /** Throws a TypeError unless `share` is a fleet share (e.g. `redisShare()` of `tripstate/redis`). @internal */
 export function checkShare(share: unknown): FleetShare {

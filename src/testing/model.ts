@@ -138,8 +138,8 @@ function eventsFor(
 }
 
 /**
- * The fleet's events in a snapshot: an opening, a closing and a reset of a newer fleet
- * generation, and, once the breaker has one, the same generation's opening, closing and lease
+ * The fleet's events in a snapshot: an opening, a closing, a reset, an isolation and a release
+ * of a newer fleet generation, and, once the breaker has one, the same generation's opening, closing and lease
  * answers; while waiting for the lease answer, its timer.
  */
 function fleetEventsFor(snapshot: BreakerModelSnapshot): BreakerModelEvent[] {
@@ -152,6 +152,8 @@ function fleetEventsFor(snapshot: BreakerModelSnapshot): BreakerModelEvent[] {
     { type: 'fleet.opened', fleetGeneration: newer, ...backoff, reason: 'threshold', at },
     { type: 'fleet.closed', fleetGeneration: newer, at },
     { type: 'fleet.reset', fleetGeneration: newer, at },
+    { type: 'fleet.isolated', fleetGeneration: newer, at },
+    { type: 'fleet.released', fleetGeneration: newer, at },
   ];
   if (current !== null) {
     const same = { fleetGeneration: current, at, intent: 'sameFleet' } as const;

@@ -20,6 +20,8 @@ export const PATH_EVENT_TYPES = [
   'fleet.opened',
   'fleet.closed',
   'fleet.reset',
+  'fleet.isolated',
+  'fleet.released',
   'fleet.probeGranted',
   'fleet.probeTaken',
 ] as const;
@@ -50,6 +52,8 @@ export function concreteEvent(event: BreakerModelEvent, now: BreakerModelSnapsho
     case 'fleet.opened':
     case 'fleet.closed':
     case 'fleet.reset':
+    case 'fleet.isolated':
+    case 'fleet.released':
     case 'fleet.probeGranted':
     case 'fleet.probeTaken': {
       const fleetGeneration =

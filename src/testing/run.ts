@@ -202,6 +202,8 @@ class PathRun {
       case 'fleet.opened':
       case 'fleet.closed':
       case 'fleet.reset':
+      case 'fleet.isolated':
+      case 'fleet.released':
       case 'fleet.probeGranted':
       case 'fleet.probeTaken': {
         // What a share link does with a record: the breaker's batches first, then the chart event.

@@ -52,7 +52,9 @@ describe("the dashboard's statechart", () => {
       'breaker.reset → closed',
       'fleet.closed [isNewerFleetState] → closed',
       'fleet.reset [isNewerFleetState] → closed',
+      'fleet.released [isNewerFleetState] → closed',
       'breaker.isolate → isolated',
+      'fleet.isolated [isNewerFleetState] → isolated',
       'fleet.opened [isNewerFleetState] → open',
     ]);
   });

@@ -1,7 +1,8 @@
 /**
  * The in-memory ledger (the rules `createMemoryShareHub` runs in unit tests) and the Lua scripts of
  * `tripstate/redis` are two implementations of one set of rules: random sequences of writes give
- * the same records on both (generation, state, reason, backoff, failures, lease granted or not).
+ * the same records on both (generation, state, reason, backoff, failures, lease granted or not),
+ * isolations and their releases included.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +17,9 @@ type Op =
   | { kind: 'open'; expected: 'current' | 'stale' | 'ahead' | 'none' }
   | { kind: 'claim'; token: 'a' | 'b'; stale: boolean }
   | { kind: 'close'; token: 'a' | 'b' | 'none'; stale: boolean }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  | { kind: 'isolate' }
+  | { kind: 'release'; stale: boolean };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('report' as const), successes: fc.nat(2), failures: fc.nat(3) }),
@@ -31,6 +34,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     stale: fc.boolean(),
   }),
   fc.record({ kind: fc.constant('reset' as const) }),
+  fc.record({ kind: fc.constant('isolate' as const) }),
+  fc.record({ kind: fc.constant('release' as const), stale: fc.boolean() }),
 );
 
 const comparable = (r: FleetRecord & { granted?: boolean }) => ({
@@ -108,6 +113,14 @@ describe.runIf(redisTestsRun())('the in-memory ledger and the Redis scripts', ()
             case 'reset':
               fromRedis = await session.reset(tool);
               fromLedger = ledger.reset(tool).record;
+              break;
+            case 'isolate':
+              fromRedis = await session.isolate(tool);
+              fromLedger = ledger.isolate(tool).record;
+              break;
+            case 'release':
+              fromRedis = await session.release(tool, generation(o.stale));
+              fromLedger = ledger.release(tool, generation(o.stale)).record;
               break;
           }
           expect(comparable(fromRedis), JSON.stringify(o)).toEqual(comparable(fromLedger));

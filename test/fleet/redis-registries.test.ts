@@ -1,6 +1,6 @@
 /** Registries in one process sharing through a real Redis; Redis paused or killed under them. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRegistry, type Registry } from '../../src/index.js';
+import { createBreaker, createRegistry, type Registry } from '../../src/index.js';
 import { redisShare } from '../../src/redis/index.js';
 import { sleep, until } from './harness.js';
 import { redisTestsRun, startRedis, type RedisServer } from './redis-server.js';
@@ -32,18 +32,20 @@ describe.runIf(redisTestsRun())('registries sharing through a real Redis', () =>
     await redis.stop();
   });
 
-  const pair = async (): Promise<[Registry, Registry]> => {
-    const keyPrefix = `pair${++prefixes}:`;
-    const make = () =>
+  /** `n` registries sharing one key prefix, ready. */
+  const group = async (n: number, options: object = defaults): Promise<Registry[]> => {
+    const keyPrefix = `group${++prefixes}:`;
+    const made = Array.from({ length: n }, () =>
       createRegistry({
-        defaults,
+        defaults: options,
         share: redisShare({ url: redis.url, keyPrefix, commandTimeoutMs: 300, retryIntervalMs: 100 }),
-      });
-    const made: [Registry, Registry] = [make(), make()];
+      }),
+    );
     registries.push(...made);
     await Promise.all(made.map((r) => r.ready()));
     return made;
   };
+  const pair = async (): Promise<[Registry, Registry]> => (await group(2)) as [Registry, Registry];
 
   it('opens, probes once and closes both registries', async () => {
     const [a, b] = await pair();
@@ -65,6 +67,56 @@ describe.runIf(redisTestsRun())('registries sharing through a real Redis', () =>
     );
     expect(admitted.reduce((x: number, y: number) => x + y, 0)).toBe(1);
     await until(() => a.state('llm') === 'closed' && b.state('llm') === 'closed', 2_000, 'both closed');
+  });
+
+  it('opens every registry on the fleet’s failure rate when each stays below its own minimumCalls', async () => {
+    const windowed = {
+      ...defaults,
+      failureThreshold: 1_000,
+      window: { ms: 10_000, buckets: 10 },
+      failureRateThreshold: 0.5,
+      minimumCalls: 10,
+    };
+    const workers = await group(4, windowed);
+    for (const w of workers) {
+      expect(workers.every((x) => x.state('llm') === 'closed')).toBe(true);
+      // 3 calls, 2 failures: 67 %, but 3 < minimumCalls alone; the fleet's failures are announced.
+      for (const outcome of [ok, boom, boom]) await w.execute('llm', outcome).catch(() => undefined);
+      await sleep(120); // more than one flush interval (50 ms): every outcome is in the fleet's window
+    }
+    // 12 calls, 8 failures for the fleet.
+    await until(() => workers.every((w) => w.state('llm') === 'open'), 2_000, 'all four open');
+  });
+
+  it('isolates a tool in every registry when one isolates it, and releases it in every one', async () => {
+    const [a, b] = await pair();
+    a.isolate('llm');
+    await until(() => b.state('llm') === 'isolated', 2_000, 'isolated in the other registry');
+    await expect(b.execute('llm', ok)).rejects.toMatchObject({ name: 'IsolatedCircuitError' });
+    b.release('llm');
+    await until(() => a.state('llm') === 'closed', 2_000, 'released in the first registry');
+    await expect(a.execute('llm', ok)).resolves.toBe('ok');
+  });
+
+  it('a standalone breaker in the fleet: ready() loads the open circuit, shareStatus is connected', async () => {
+    const [a] = await pair();
+    for (let i = 0; i < 2; i++) await a.execute('llm', boom).catch(() => undefined);
+    const keyPrefix = `group${prefixes}:`;
+    // The opening's OPEN script has answered: the registry's breaker took the fleet generation.
+    const joined = () => a.breaker('llm').getSnapshot().context.fleetGeneration !== null;
+    await until(() => a.state('llm') === 'open' && joined(), 2_000, 'open for the fleet');
+    const breaker = createBreaker({
+      ...defaults,
+      share: redisShare({ url: redis.url, keyPrefix }),
+      name: 'llm',
+    });
+    try {
+      await breaker.ready();
+      expect(breaker.shareStatus).toBe('connected');
+      expect(breaker.state).toBe('open');
+    } finally {
+      breaker.stop();
+    }
   });
 
   it('neither fails nor delays a call when Redis stops answering (SIGSTOP); degraded with one warning, then connected again', async () => {

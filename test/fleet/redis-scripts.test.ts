@@ -139,6 +139,95 @@ describe.runIf(redisTestsRun())('the Redis fleet share scripts', () => {
     await waitFor(() => a.records.some((r) => r.state === 'open'));
   });
 
+  it('sums the fleet’s window across processes and opens at its failure rate once it holds minimumCalls', async () => {
+    const p = prefix();
+    const a = open(p);
+    const b = open(p);
+    await Promise.all([a.connected(), b.connected()]);
+    const window = {
+      bucketMs: 1_000,
+      buckets: 10,
+      calls: 0,
+      minimumCalls: 8,
+      failureRateThreshold: 0.5,
+      slowCallRateThreshold: 1,
+    };
+    const rule = { failureThreshold: 100, backoffMs: 700, window };
+    // 4 calls and 3 failures: 75 %, but below minimumCalls; announced, so every process follows the tool.
+    expect(await a.session.report('t', { successes: 1, failures: 3 }, rule)).toMatchObject({
+      state: 'closed',
+      windowCalls: 4,
+      windowFailures: 3,
+    });
+    await waitFor(() => b.records.some((r) => r.windowFailures === 3));
+    expect(await b.session.report('t', { successes: 3, failures: 0 }, rule)).toMatchObject({
+      state: 'closed',
+      windowCalls: 7,
+    });
+    // The 8th call brings 4 failures of 8: exactly the threshold.
+    expect(await b.session.report('t', { successes: 0, failures: 1, slow: 1 }, rule)).toMatchObject({
+      state: 'open',
+      reason: 'failureRate',
+      generation: 1,
+      backoffMs: 700,
+      windowCalls: 0,
+    });
+    await waitFor(() => a.records.some((r) => r.state === 'open' && r.reason === 'failureRate'));
+  });
+
+  it('opens at the fleet’s slow-call rate', async () => {
+    const a = open(prefix());
+    await a.connected();
+    const window = {
+      bucketMs: 1_000,
+      buckets: 10,
+      calls: 0,
+      minimumCalls: 4,
+      failureRateThreshold: 1,
+      slowCallRateThreshold: 0.75,
+    };
+    const rule = { failureThreshold: 100, backoffMs: 700, window };
+    expect(await a.session.report('t', { successes: 2, failures: 0, slow: 2 }, rule)).toMatchObject({
+      state: 'closed',
+      windowSlow: 2,
+    });
+    expect(await a.session.report('t', { successes: 2, failures: 0, slow: 1 }, rule)).toMatchObject({
+      state: 'open',
+      reason: 'slowCallRate',
+    });
+  });
+
+  it('isolates for the fleet whatever the record, and releases only that isolation’s generation', async () => {
+    const p = prefix();
+    const a = open(p);
+    const b = open(p);
+    await Promise.all([a.connected(), b.connected()]);
+    await a.session.open('t', null, { reason: 'threshold', backoffMs: 1_000, remainingMs: 1_000 });
+    expect(await a.session.isolate('t')).toMatchObject({
+      state: 'isolated',
+      reason: 'isolated',
+      generation: 2,
+    });
+    await waitFor(() => b.records.some((r) => r.state === 'isolated'));
+    // Nothing but a release of generation 2 (or a reset) ends it: no report, claim, close or opening.
+    const rule = { failureThreshold: 1, backoffMs: 10 };
+    expect(await b.session.report('t', { successes: 0, failures: 5 }, rule)).toMatchObject({
+      state: 'isolated',
+    });
+    expect((await b.session.claimProbe('t', 2, 'x', 1_000)).granted).toBe(false);
+    expect(await b.session.close('t', 2, null)).toMatchObject({ state: 'isolated' });
+    const opening = { reason: 'threshold', backoffMs: 10, remainingMs: 10 } as const;
+    expect(await b.session.open('t', 2, opening)).toMatchObject({ state: 'isolated', generation: 2 });
+    expect((await b.session.load()).map((r) => r.state)).toEqual(['isolated']);
+    expect(await b.session.release('t', 1)).toMatchObject({ state: 'isolated', generation: 2 });
+    expect(await b.session.release('t', 2)).toMatchObject({
+      state: 'closed',
+      reason: 'released',
+      generation: 3,
+    });
+    await waitFor(() => a.records.some((r) => r.reason === 'released'));
+  });
+
   it('measures remaining time on Redis’s clock (TIME), whatever the callers’ clocks say', async () => {
     const a = open(prefix());
     await a.connected();

@@ -18,6 +18,7 @@ import {
 } from '../../machines/breaker.window.js';
 import { rateReached, tripsOnRate } from '../../machines/breaker.logic.js';
 import { initialBreakerContext } from '../../machines/breaker.machine.js';
+import { recordQuietSuccess } from '../../src/breaker/window.js';
 import { resolveBreakerOptions } from '../../src/options.js';
 import { RUNS } from './arbitraries.js';
 
@@ -140,4 +141,57 @@ describe('outcome window arithmetic', () => {
       }
     },
   );
+
+  /** Outcomes mostly plain successes, so that count windows often fill with them. */
+  const mostlySuccessArb = fc.record({
+    gap: fc.integer({ min: 0, max: 300 }),
+    failed: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+    slow: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+  });
+
+  it.prop([ratesArb, fc.integer({ min: 0, max: 1e12 }), fc.array(mostlySuccessArb, { maxLength: 80 })], {
+    numRuns: RUNS,
+  })(
+    "records a quiet success in place only where the chart's recordOutcome would only turn the ring",
+    (options, start, steps) => {
+      const { config } = resolveBreakerOptions(options);
+      const spec = config.window as WindowConfig;
+      const context = initialBreakerContext(config);
+      const window = context.window as OutcomeWindow;
+      let now = start;
+      for (const step of steps) {
+        now += step.gap;
+        if (!step.failed && !step.slow) {
+          const trips = tripsOnRate(context, now, false, false);
+          const expected = withOutcome(spec, window, now, false, false);
+          if (recordQuietSuccess(context)) {
+            expect(trips).toBe(false);
+            expect(window).toEqual(expected);
+            continue;
+          }
+          // Not taken: the window is untouched, for the general path to record.
+          expect(window).not.toEqual(expected);
+        }
+        advanceWindow(spec, window, now);
+        addOutcome(spec, window, step.failed, step.slow);
+      }
+    },
+  );
+
+  it('turns a full count window of plain successes in place, and stops doing so after a failure', () => {
+    const { config } = resolveBreakerOptions({ window: { calls: 3 } });
+    const context = initialBreakerContext(config);
+    const window = context.window as OutcomeWindow;
+    const spec = config.window as WindowConfig;
+    const results: boolean[] = [];
+    for (const failed of [false, false, false, false, true, false]) {
+      const quiet = !failed && recordQuietSuccess(context);
+      results.push(quiet);
+      if (quiet) continue;
+      advanceWindow(spec, window, 0);
+      addOutcome(spec, window, failed, false);
+    }
+    expect(results).toEqual([false, false, false, true, false, false]);
+    expect(totals(window)).toEqual({ calls: 3, failures: 1, slow: 0 });
+  });
 });

@@ -1,7 +1,7 @@
 /** Registries sharing breakers through an in-memory share, on simulated time. */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createBreaker, createRegistry, type Registry } from '../../src/index.js';
-import { createMemoryShareHub, type MemoryShareHub } from '../../src/testing/index.js';
+import { memoryFleet } from './fleet-fixture.js';
 
 const defaults = {
   failureThreshold: 3,
@@ -14,26 +14,10 @@ const boom = () => Promise.reject(Object.assign(new Error('down'), { status: 503
 const ok = () => Promise.resolve('ok');
 
 describe('registries sharing one state per tool (in-memory share)', () => {
-  let hub: MemoryShareHub;
-  const registries: Registry[] = [];
-  const make = (flushIntervalMs?: number): Registry => {
-    const registry = createRegistry({
-      defaults,
-      share: hub.share(flushIntervalMs === undefined ? {} : { flushIntervalMs }),
-    });
-    registries.push(registry);
-    return registry;
-  };
-  const settle = () => vi.advanceTimersByTimeAsync(0);
-
-  beforeEach(() => {
-    vi.useFakeTimers({ now: 1_000_000 });
-    hub = createMemoryShareHub();
-  });
-  afterEach(() => {
-    for (const registry of registries.splice(0)) registry.stop();
-    vi.useRealTimers();
-  });
+  const fx = memoryFleet();
+  const make = (flushIntervalMs?: number): Registry =>
+    fx.registry(defaults, flushIntervalMs === undefined ? {} : { flushIntervalMs });
+  const { settle } = fx;
 
   it('opens the circuit in every registry when one of them opens it', async () => {
     const [a, b] = [make(), make()];
@@ -44,7 +28,7 @@ describe('registries sharing one state per tool (in-memory share)', () => {
     await settle();
     expect(b.state('llm')).toBe('open');
     await expect(b.execute('llm', ok)).rejects.toMatchObject({ name: 'BrokenCircuitError' });
-    expect(hub.read('llm')).toMatchObject({ state: 'open', generation: 1, remainingMs: 1_000 });
+    expect(fx.hub.read('llm')).toMatchObject({ state: 'open', generation: 1, remainingMs: 1_000 });
   });
 
   it('counts consecutive failures for the fleet: two here and one there trip both', async () => {
@@ -55,7 +39,7 @@ describe('registries sharing one state per tool (in-memory share)', () => {
     await settle();
     await b.execute('llm', boom).catch(() => undefined);
     await settle();
-    expect(hub.read('llm').state).toBe('open');
+    expect(fx.hub.read('llm').state).toBe('open');
     expect(a.state('llm')).toBe('open');
     expect(b.state('llm')).toBe('open');
   });
@@ -66,13 +50,13 @@ describe('registries sharing one state per tool (in-memory share)', () => {
     await a.execute('llm', boom).catch(() => undefined);
     await a.execute('llm', boom).catch(() => undefined);
     await settle();
-    expect(hub.read('llm').failures).toBe(2);
+    expect(fx.hub.read('llm').failures).toBe(2);
     await b.execute('llm', ok);
     await vi.advanceTimersByTimeAsync(60);
-    expect(hub.read('llm').failures).toBe(0);
+    expect(fx.hub.read('llm').failures).toBe(0);
     await b.execute('llm', boom).catch(() => undefined);
     await settle();
-    expect(hub.read('llm')).toMatchObject({ state: 'closed', failures: 1 });
+    expect(fx.hub.read('llm')).toMatchObject({ state: 'closed', failures: 1 });
   });
 
   it('lets one registry probe at backoff end; the other rejects until the lease ends, then hears the close', async () => {
@@ -90,7 +74,7 @@ describe('registries sharing one state per tool (in-memory share)', () => {
     expect(winner.state('llm')).toBe('closed');
     await settle();
     expect(other.state('llm')).toBe('closed');
-    expect(hub.read('llm')).toMatchObject({ state: 'closed', generation: 2 });
+    expect(fx.hub.read('llm')).toMatchObject({ state: 'closed', generation: 2 });
   });
 
   it('rejects calls while waiting for the lease answer (no caller waits on the share)', async () => {
@@ -122,7 +106,7 @@ describe('registries sharing one state per tool (in-memory share)', () => {
     await vi.advanceTimersByTimeAsync(2);
     // The winner's probe timed out: it reopened and published; the other follows.
     expect(winner.state('llm')).toBe('open');
-    expect(hub.read('llm').generation).toBe(2);
+    expect(fx.hub.read('llm').generation).toBe(2);
     permit?.success();
     await settle();
     expect(winner.state('llm')).toBe('open');
@@ -133,7 +117,7 @@ describe('registries sharing one state per tool (in-memory share)', () => {
     await Promise.all([a.ready(), b.ready()]);
     const warnings: string[] = [];
     a.on('warning', (e) => warnings.push(e.message));
-    hub.reachable = false;
+    fx.hub.reachable = false;
     await settle();
     expect(a.shareStatus).toBe('degraded');
     for (let i = 0; i < 3; i++) await a.execute('llm', boom).catch(() => undefined);
@@ -142,10 +126,10 @@ describe('registries sharing one state per tool (in-memory share)', () => {
     expect(b.state('llm')).toBe('closed');
     await a.execute('other', boom).catch(() => undefined);
     expect(warnings).toHaveLength(1);
-    hub.reachable = true;
+    fx.hub.reachable = true;
     await settle();
     expect(a.shareStatus).toBe('connected');
-    expect(hub.read('llm').state).toBe('open');
+    expect(fx.hub.read('llm').state).toBe('open');
     expect(b.state('llm')).toBe('open');
   });
 
@@ -162,7 +146,7 @@ describe('registries sharing one state per tool (in-memory share)', () => {
 
   it('shares a standalone breaker under its name with the registries of the fleet', async () => {
     const registry = make();
-    const breaker = createBreaker({ ...defaults, share: hub.share(), name: 'llm' });
+    const breaker = createBreaker({ ...defaults, share: fx.hub.share(), name: 'llm' });
     await registry.ready();
     await settle();
     for (let i = 0; i < 3; i++) await breaker.execute(boom).catch(() => undefined);
@@ -170,13 +154,13 @@ describe('registries sharing one state per tool (in-memory share)', () => {
     expect(registry.state('llm')).toBe('open');
     breaker.reset();
     await settle();
-    expect(hub.read('llm')).toMatchObject({ state: 'closed', reason: 'reset', generation: 2 });
+    expect(fx.hub.read('llm')).toMatchObject({ state: 'closed', reason: 'reset', generation: 2 });
     expect(registry.state('llm')).toBe('closed');
     breaker.stop();
   });
 
   it('refuses a share without a name, and a share that is not one', () => {
-    expect(() => createBreaker({ share: hub.share() })).toThrow(/needs a name/);
+    expect(() => createBreaker({ share: fx.hub.share() })).toThrow(/needs a name/);
     expect(() => createBreaker({ share: {} as never, name: 'x' })).toThrow(/must be a fleet share/);
     expect(() => createRegistry({ share: 42 as never })).toThrow(/must be a fleet share/);
   });
@@ -189,7 +173,7 @@ describe('registries sharing one state per tool (in-memory share)', () => {
     expect(b.state('llm')).toBe('open');
     a.reset('llm');
     await settle();
-    expect(hub.read('llm')).toMatchObject({ state: 'closed', reason: 'reset' });
+    expect(fx.hub.read('llm')).toMatchObject({ state: 'closed', reason: 'reset' });
     expect(b.state('llm')).toBe('closed');
   });
 });

@@ -14,7 +14,7 @@
  */
 import { assign, emit, enqueueActions, sendTo, setup, stopChild } from 'xstate';
 import type { BreakerInput } from './breaker.types.js';
-import { registryShardMachine, SHARD_CAPACITY, type ShardEmptied } from './registry.shard.js';
+import { registryShardLogic, SHARD_CAPACITY, type ShardEmptied } from './registry.shard.js';
 
 export interface RegistryContext {
   /** Breakers open or isolated now. */
@@ -71,7 +71,7 @@ export const registryMachine = setup({
     input: {} as RegistryInput,
     emitted: {} as RegistryEmitted,
   },
-  actors: { registryShard: registryShardMachine },
+  actors: { registryShard: registryShardLogic },
   guards: {
     hasShardRoom: ({ context }) =>
       context.spawningShard !== null && context.shardFill < context.shardCapacity,

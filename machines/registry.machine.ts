@@ -5,7 +5,9 @@
  * (`registryShard`, at most `SHARD_CAPACITY` breakers each, the tool's name as the child's id)
  * on `breaker.spawn`, and stopped there on `breaker.stop`; a shard that is full makes the chart
  * open the next one, and one emptied after that is stopped. Every live breaker is in its
- * shard's snapshot `children`. The chart also counts them, and turns the open circuits into the
+ * shard's snapshot `children`. A shard is actor logic (`registryShardLogic`) that adds and deletes
+ * its children in place, so a spawn or a stop costs the same whatever it holds, and the registry
+ * holds few shards (XState copies its `children` on every shard it stops). The chart also counts them, and turns the open circuits into the
  * recovery pause: entered when they reach `maxOpenCircuits`, left when they drop below it.
  *
  *   breaker.spawn ──(shard full)──▶ openShard; routeSpawn ──▶ shard: spawnBreaker
@@ -35,7 +37,7 @@ export interface RegistryContext {
 
 export interface RegistryInput {
   readonly maxOpenCircuits?: number | null;
-  /** Breakers spawned in a shard before the next one is opened. @default SHARD_CAPACITY (32) */
+  /** Breakers spawned in a shard before the next one is opened. @default SHARD_CAPACITY (1024) */
   readonly shardCapacity?: number;
 }
 

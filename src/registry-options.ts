@@ -27,8 +27,10 @@ export interface RegistryOptions {
   /** Longest tool name accepted, in UTF-16 code units. @default 1024 */
   readonly maxToolNameLength?: number;
   /**
-   * Live breaker actors per shard of the registry chart (XState copies a parent's children on
-   * every spawn and stop, so a shard's cost grows with it). Tuning only. @default 32
+   * Live breaker actors per shard of the registry chart. A shard spawns and stops a breaker at
+   * the same cost whatever it holds; fewer, larger shards make the registry actor's own
+   * children (its shards) fewer, which XState copies on every shard it stops. Tuning only.
+   * @default 1024
    */
   readonly shardCapacity?: number;
   /** A persisted registry snapshot to start from (`getPersistedSnapshot()`). */

@@ -23,7 +23,7 @@ export interface RegistryTestModelOptions {
   readonly overrides?: Readonly<Record<string, ToolModelOptions>>;
   /** The registry's `maxOpenCircuits`; reachable values make `recoveryPause` reachable. @default none */
   readonly maxOpenCircuits?: number;
-  /** The registry's `shardCapacity` (1 opens a shard per breaker, and retires emptied ones). @default 32 */
+  /** The registry's `shardCapacity` (1 opens a shard per breaker, and retires emptied ones). @default 1024 */
   readonly shardCapacity?: number;
   /** Failure categories the model reports. @default a counting and a non-counting one */
   readonly categories?: readonly ErrorCategory[];

@@ -66,7 +66,7 @@ type ShardSystem = ActorSystem<any>; // eslint-disable-line @typescript-eslint/n
 
 type ShardScope = ActorScope<RegistryShardSnapshot, RegistryShardEvent, ShardSystem>;
 
-/** XState's actor system relays an event with its source (what `sendParent` does); internal. */
+/** XState's actor system relays an event with its source (what `sendParent` does); internal in 5.33. */
 interface Relaying {
   _relay(source: AnyActorRef, target: AnyActorRef, event: EventObject): void;
 }
@@ -99,7 +99,9 @@ const steps = {
     const parent = scope.self._parent;
     if (parent === undefined) return;
     const event: ShardEmptied = { type: 'shard.emptied', shard: snapshot.context.id };
-    scope.defer(() => (scope.system as unknown as Relaying)._relay(scope.self, parent, event));
+    const { _relay: relay } = scope.system as unknown as Partial<Relaying>;
+    // With its source, as `sendParent` does (the inspector sees who sent it); a plain send else.
+    scope.defer(() => (relay ? relay.call(scope.system, scope.self, parent, event) : parent.send(event)));
   },
   /** The shard stops: every breaker it holds stops with it. */
   stopBreakers(snapshot: RegistryShardSnapshot, scope: ShardScope): void {
@@ -150,7 +152,7 @@ export const registryShardLogic: ActorLogic<
         src: 'breaker',
         parent: scope.self,
         snapshot,
-        input: undefined as unknown as BreakerInput, // unused: the snapshot holds the context
+        input: undefined, // unused: the snapshot holds the context
       });
     return active(context, children);
   },
@@ -169,7 +171,7 @@ export const registryShardLogic: ActorLogic<
       error: undefined,
       context: snapshot.context,
       children,
-    } as PersistedShardSnapshot;
+    };
   },
 };
 

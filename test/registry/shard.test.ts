@@ -51,7 +51,7 @@ describe('a shard of the registry chart', () => {
     expect(b!.getSnapshot().status).toBe('active');
 
     registry.stop();
-    expect([b, c].map((actor) => actor!.getSnapshot().status)).toEqual(['stopped', 'stopped']);
+    expect([b, c].map((actor) => actor!.getSnapshot().status as string)).toEqual(['stopped', 'stopped']);
     expect(shard.getSnapshot().status).toBe('stopped');
   });
 
@@ -60,7 +60,7 @@ describe('a shard of the registry chart', () => {
     const registry = createActor(registryMachine, {
       input: {},
       inspect: (event: InspectionEvent) => {
-        if (event.type !== '@xstate.action' || event.actorRef.id !== 'shard.0') return;
+        if (event.type !== '@xstate.action' || (event.actorRef as AnyActorRef).id !== 'shard.0') return;
         if (event.action.type === 'xstate.stopChild') actions.push(event.action.type);
       },
     }).start();

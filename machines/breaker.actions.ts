@@ -22,6 +22,7 @@ import {
   timeOf,
 } from './breaker.context.js';
 import { breakerSetup } from './breaker.setup.js';
+import { keepsGivenContext } from './breaker.start.js';
 import type {
   BreakerContext,
   BreakerEmitted,
@@ -59,7 +60,11 @@ function openingFor(
 }
 
 export const breakerActions = {
-  nextGeneration: breakerSetup.assign({ generation: ({ context }) => context.generation + 1 }),
+  /** A new generation on entering a state; a chart started in a given state keeps the given one. */
+  nextGeneration: breakerSetup.assign({
+    generation: ({ context, event }) =>
+      keepsGivenContext(event) ? context.generation : context.generation + 1,
+  }),
   recordFailure: breakerSetup.assign(({ context, event }) =>
     event.type === 'call.failed'
       ? withFailureRecorded(context, event.category, event.at, event.count ?? 1)
@@ -145,6 +150,7 @@ export const breakerActions = {
     enqueue.emit({ type: 'opened', ...opened });
   }),
   enterHalfOpen: breakerSetup.enqueueActions(({ context, event, enqueue }) => {
+    if (keepsGivenContext(event)) return; // started in half-open: the given context is as it was
     enqueue.assign({
       generation: context.generation + 1,
       halfOpenCount: context.halfOpenCount + 1,

@@ -8,6 +8,7 @@
  *                              └──── probe failed / probeTimeout ────────────────────┘ │
  *                                               halfOpen.idle ◀── probe freed ─────────┘
  *   any ──breaker.isolate──▶ isolated ──breaker.release──▶ closed;  any ──breaker.reset──▶ closed
+ *   starting ──(input.start)──▶ the given state, context kept (open/probing/claiming re-armed); else closed
  *
  * Fleet (a `share`): `fleet.opened` / `fleet.closed` / `fleet.reset` of a newer fleet generation
  * move any state but `isolated`; `fleet.isolated` / `fleet.released` isolate and release it; a breaker in the fleet ends its backoff in `halfOpen.claiming`,
@@ -24,19 +25,20 @@ import { breakerDelays } from './breaker.delays.js';
 import { breakerGuards } from './breaker.guards.js';
 import { breakerSetup } from './breaker.setup.js';
 import { fleetActions, fleetDelays, fleetGuards } from './breaker.fleet.chart.js';
+import { startActions, startContext, startGuards } from './breaker.start.js';
 
 export { initialBreakerContext };
 
 export const breakerMachine = breakerSetup
   .extend({
-    guards: { ...breakerGuards, ...fleetGuards },
-    actions: { ...breakerActions, ...fleetActions },
+    guards: { ...breakerGuards, ...fleetGuards, ...startGuards },
+    actions: { ...breakerActions, ...fleetActions, ...startActions },
     delays: { ...breakerDelays, ...fleetDelays },
   })
   .createMachine({
     id: 'breaker',
-    context: ({ input }) => initialBreakerContext(input.config),
-    initial: 'closed',
+    context: ({ input }) => startContext(input, ({ config }) => initialBreakerContext(config)),
+    initial: 'starting',
     on: {
       'breaker.reset': { target: '.closed', reenter: true, actions: 'resetCircuit' },
       'breaker.isolate': { target: '.isolated', actions: 'isolateCircuit' },
@@ -53,6 +55,18 @@ export const breakerMachine = breakerSetup
       'fleet.released': { guard: 'isNewerFleetState', target: '.closed', actions: 'applyFleetRelease' },
     },
     states: {
+      // The input's `start` chooses the first state (breaker.start.ts); entries keep its context.
+      starting: {
+        always: [
+          { guard: 'startsClosed', target: 'closed' },
+          { guard: 'startsOpen', target: 'open', actions: 'rearmStarted' },
+          { guard: 'startsHalfOpenIdle', target: 'halfOpen.idle' },
+          { guard: 'startsProbing', target: 'halfOpen.probing', actions: 'rearmStarted' },
+          { guard: 'startsClaiming', target: 'halfOpen.claiming', actions: 'rearmStarted' },
+          { guard: 'startsIsolated', target: 'isolated' },
+          { target: 'closed' },
+        ],
+      },
       closed: {
         entry: 'nextGeneration',
         on: {

@@ -1,6 +1,7 @@
 import type { ErrorCategory } from './categories.js';
 import type { OutcomeWindow, WindowConfig } from './breaker.window.js';
 import type { FleetEvent, FleetGeneration } from './breaker.fleet.types.js';
+import type { BreakerStart } from './breaker.start.js';
 
 /** The resolved, validated configuration a breaker machine runs with. */
 export interface BreakerConfig {
@@ -80,6 +81,8 @@ export interface BreakerContext {
 /** Input of `breakerMachine`. */
 export interface BreakerInput {
   readonly config: BreakerConfig;
+  /** Starts the chart in a given state and context (a restored or waking breaker); none: a new breaker, closed. */
+  readonly start?: BreakerStart;
 }
 
 /** Batched failures a success carries (`call.succeeded`'s `failedBefore`). */

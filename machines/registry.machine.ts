@@ -1,14 +1,22 @@
 /**
- * The registry statechart: what a registry of per-tool breakers knows as a whole. Each
- * tool's breaker is its own `breakerMachine` actor, created in this actor's system with this
- * actor as parent (one per tool that has state worth a live actor), and reporting here when
- * it spawns, opens and recovers; the chart stops it (`breaker.stop`) when its tool is reset
- * or evicted. The chart turns that into the recovery pause: entered
- * when the open circuits reach `maxOpenCircuits`, left when they drop below it.
+ * The registry statechart: what a registry of per-tool breakers knows as a whole, and the parent
+ * of their actors. Each tool that has state worth a live actor (the others are closed and
+ * dormant) gets its own `breakerMachine` actor, spawned by this chart through a shard
+ * (`registryShard`, at most `SHARD_CAPACITY` breakers each, the tool's name as the child's id)
+ * on `breaker.spawn`, and stopped there on `breaker.stop`; a shard that is full makes the chart
+ * open the next one, and one emptied after that is stopped. Every live breaker is in its
+ * shard's snapshot `children`. A shard is actor logic (`registryShardLogic`) that adds and deletes
+ * its children in place, so a spawn or a stop costs the same whatever it holds, and the registry
+ * holds few shards (XState copies its `children` on every shard it stops). The chart also counts them, and turns the open circuits into the
+ * recovery pause: entered when they reach `maxOpenCircuits`, left when they drop below it.
  *
+ *   breaker.spawn ──(shard full)──▶ openShard; routeSpawn ──▶ shard: spawnBreaker
+ *   breaker.stop ──▶ routeStop ──▶ shard: stopBreaker;  shard.emptied ──(not the open one)──▶ stopShard
  *   running ──(openCircuits >= maxOpenCircuits)──▶ recoveryPause ──(below)──▶ running
  */
-import { assign, emit, setup, stopChild, type AnyActorRef } from 'xstate';
+import { assign, emit, enqueueActions, sendTo, setup, stopChild } from 'xstate';
+import type { BreakerInput } from './breaker.types.js';
+import { registryShardLogic, SHARD_CAPACITY, type ShardEmptied } from './registry.shard.js';
 
 export interface RegistryContext {
   /** Breakers open or isolated now. */
@@ -17,21 +25,38 @@ export interface RegistryContext {
   readonly liveBreakers: number;
   /** Open circuits that start a recovery pause; null: never. */
   readonly maxOpenCircuits: number | null;
+  /** The id of the shard new breakers are spawned in; null before the first. */
+  readonly spawningShard: string | null;
+  /** Breakers spawned in `spawningShard` so far. */
+  readonly shardFill: number;
+  /** Shards opened so far (the next one's id is `shard.<shardsOpened>`). */
+  readonly shardsOpened: number;
+  /** Breakers spawned in a shard before the next one is opened. */
+  readonly shardCapacity: number;
 }
 
 export interface RegistryInput {
   readonly maxOpenCircuits?: number | null;
+  /** Breakers spawned in a shard before the next one is opened. @default SHARD_CAPACITY (1024) */
+  readonly shardCapacity?: number;
 }
 
 export type RegistryEvent =
-  | { readonly type: 'breaker.spawned'; readonly tool: string }
+  | {
+      readonly type: 'breaker.spawn';
+      readonly tool: string;
+      /** The breaker chart's input (its config, and a `start` for a restored or waking breaker). */
+      readonly input: BreakerInput;
+    }
   | {
       readonly type: 'breaker.stop';
       readonly tool: string;
-      readonly breaker: AnyActorRef;
+      /** The shard the breaker was spawned in (the registry's `spawningShard` then). */
+      readonly shard: string;
       /** The circuit was open or isolated: one event stops it and counts it recovered. */
       readonly wasOpen?: boolean;
     }
+  | ShardEmptied
   | { readonly type: 'breaker.opened'; readonly tool: string }
   | { readonly type: 'breaker.recovered'; readonly tool: string }
   | { readonly type: 'registry.resetAll' };
@@ -48,7 +73,12 @@ export const registryMachine = setup({
     input: {} as RegistryInput,
     emitted: {} as RegistryEmitted,
   },
+  actors: { registryShard: registryShardLogic },
   guards: {
+    hasShardRoom: ({ context }) =>
+      context.spawningShard !== null && context.shardFill < context.shardCapacity,
+    isRetiredShard: ({ context, event }) =>
+      event.type === 'shard.emptied' && event.shard !== context.spawningShard,
     isPauseLimitReached: ({ context }) =>
       context.maxOpenCircuits !== null && context.openCircuits >= context.maxOpenCircuits,
     isBelowPauseLimit: ({ context }) =>
@@ -56,12 +86,38 @@ export const registryMachine = setup({
     wasOpenCircuit: ({ event }) => event.type === 'breaker.stop' && event.wasOpen === true,
   },
   actions: {
-    countSpawned: assign({ liveBreakers: ({ context }) => context.liveBreakers + 1 }),
+    openShard: enqueueActions(({ context, enqueue }) => {
+      const id = `shard.${context.shardsOpened}`;
+      enqueue.spawnChild('registryShard', { id, input: { id } });
+      enqueue.assign({ spawningShard: id, shardFill: 0, shardsOpened: context.shardsOpened + 1 });
+    }),
+    routeSpawn: sendTo(
+      ({ context }) => context.spawningShard ?? '',
+      ({ event }) => ({
+        type: 'breaker.spawn' as const,
+        tool: event.type === 'breaker.spawn' ? event.tool : '',
+        input: event.type === 'breaker.spawn' ? event.input : (undefined as never),
+      }),
+    ),
+    routeStop: sendTo(
+      ({ event }) => (event.type === 'breaker.stop' ? event.shard : ''),
+      ({ event }) => ({
+        type: 'breaker.stop' as const,
+        tool: event.type === 'breaker.stop' ? event.tool : '',
+      }),
+    ),
+    stopShard: stopChild(({ event }) => (event.type === 'shard.emptied' ? event.shard : '')),
+    stopShards: enqueueActions(({ self, enqueue }) => {
+      for (const id of Object.keys(self.getSnapshot().children as object)) enqueue.stopChild(id);
+    }),
+    countSpawned: assign({
+      liveBreakers: ({ context }) => context.liveBreakers + 1,
+      shardFill: ({ context }) => context.shardFill + 1,
+    }),
     countStopped: assign({ liveBreakers: ({ context }) => Math.max(0, context.liveBreakers - 1) }),
-    stopBreaker: stopChild(({ event }) => (event.type === 'breaker.stop' ? event.breaker : '')),
     countOpened: assign({ openCircuits: ({ context }) => context.openCircuits + 1 }),
     countRecovered: assign({ openCircuits: ({ context }) => Math.max(0, context.openCircuits - 1) }),
-    clearCounts: assign({ openCircuits: 0, liveBreakers: 0 }),
+    clearCounts: assign({ openCircuits: 0, liveBreakers: 0, spawningShard: null, shardFill: 0 }),
     emitRecoveryPause: emit(({ context }) => ({
       type: 'recoveryPause' as const,
       openCircuits: context.openCircuits,
@@ -78,17 +134,25 @@ export const registryMachine = setup({
     openCircuits: 0,
     liveBreakers: 0,
     maxOpenCircuits: input.maxOpenCircuits ?? null,
+    spawningShard: null,
+    shardFill: 0,
+    shardsOpened: 0,
+    shardCapacity: input.shardCapacity ?? SHARD_CAPACITY,
   }),
   initial: 'running',
   on: {
-    'breaker.spawned': { actions: 'countSpawned' },
-    'breaker.stop': [
-      { guard: 'wasOpenCircuit', actions: ['stopBreaker', 'countStopped', 'countRecovered'] },
-      { actions: ['stopBreaker', 'countStopped'] },
+    'breaker.spawn': [
+      { guard: 'hasShardRoom', actions: ['routeSpawn', 'countSpawned'] },
+      { actions: ['openShard', 'routeSpawn', 'countSpawned'] },
     ],
+    'breaker.stop': [
+      { guard: 'wasOpenCircuit', actions: ['routeStop', 'countStopped', 'countRecovered'] },
+      { actions: ['routeStop', 'countStopped'] },
+    ],
+    'shard.emptied': { guard: 'isRetiredShard', actions: 'stopShard' },
     'breaker.opened': { actions: 'countOpened' },
     'breaker.recovered': { actions: 'countRecovered' },
-    'registry.resetAll': { actions: 'clearCounts' },
+    'registry.resetAll': { actions: ['stopShards', 'clearCounts'] },
   },
   states: {
     running: {

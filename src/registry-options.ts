@@ -1,3 +1,4 @@
+import { SHARD_CAPACITY } from '../machines/registry.shard.js';
 import type { FleetShare } from './share/types.js';
 import { resolveBreakerOptions, type BreakerOptions, type ResolvedBreakerOptions } from './options.js';
 import { DEFAULT_MAX_TOOL_NAME_LENGTH } from './tool-name.js';
@@ -25,6 +26,13 @@ export interface RegistryOptions {
   readonly maxOpenCircuits?: number;
   /** Longest tool name accepted, in UTF-16 code units. @default 1024 */
   readonly maxToolNameLength?: number;
+  /**
+   * Live breaker actors per shard of the registry chart. A shard spawns and stops a breaker at
+   * the same cost whatever it holds; fewer, larger shards make the registry actor's own
+   * children (its shards) fewer, which XState copies on every shard it stops. Tuning only.
+   * @default 1024
+   */
+  readonly shardCapacity?: number;
   /** A persisted registry snapshot to start from (`getPersistedSnapshot()`). */
   readonly snapshot?: unknown;
   /** Loads on start and writes what changed after each state change (e.g. `createFileStore(path)`; see `ready()`, `flush()`). */
@@ -43,6 +51,7 @@ export interface ResolvedRegistryOptions {
   readonly maxTools: number;
   readonly maxOpenCircuits: number | null;
   readonly maxToolNameLength: number;
+  readonly shardCapacity: number;
   readonly onInvalidSnapshot: 'throw' | 'startEmpty';
 }
 
@@ -64,6 +73,7 @@ const REGISTRY_OPTIONS: readonly (keyof RegistryOptions)[] = [
   'maxTools',
   'maxOpenCircuits',
   'maxToolNameLength',
+  'shardCapacity',
   'snapshot',
   'store',
   'onInvalidSnapshot',
@@ -135,6 +145,7 @@ export function resolveRegistryOptions(options: RegistryOptions = {}): ResolvedR
       options.maxToolNameLength,
       DEFAULT_MAX_TOOL_NAME_LENGTH,
     ),
+    shardCapacity: positiveInteger('shardCapacity', options.shardCapacity, SHARD_CAPACITY),
     onInvalidSnapshot,
   };
 }

@@ -8,7 +8,7 @@ import {
   type RegistryStore,
   type StoreContext,
 } from './registry-snapshot.js';
-import { persistedToolContext } from './snapshot.js';
+import { persistedToolContext, type BreakerStateValue } from './snapshot.js';
 import { TimeSlices } from './time-slices.js';
 
 /** Milliseconds before a failed write is tried again. */
@@ -260,7 +260,8 @@ function stateOf(tools: ToolLookup, tool: string): readonly [string, PersistedTo
   if (breaker === undefined) return [tool, null];
   if (breaker.dormant) return [tool, toolState(breaker.getPersistedSnapshot())];
   const { value, context } = breaker.getSnapshot();
-  return [tool, { value, context: persistedToolContext(context) }];
+  // A running actor never rests in the chart's transient `starting` state.
+  return [tool, { value: value as BreakerStateValue, context: persistedToolContext(context) }];
 }
 
 /** The changed tools' states, read in slices of about 2 ms with a turn of the event loop between them. */

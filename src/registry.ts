@@ -54,13 +54,14 @@ const DASHBOARD_MODULE = './dashboard/index.js';
 /**
  * Per-tool circuit breakers: one breaker per tool name, so one bad tool never disables the
  * others. Tools never seen are closed. A tool that is closed is a dormant breaker (its context
- * only); it gets a live `breakerMachine` actor, a child of the registry actor in one actor
- * system, as soon as the chart has work for it (opening, isolation), which keeps 100,000 tools
- * cheap (XState's spawn copies all of a parent's children on every spawn). Adding, evicting,
+ * only); it gets a live `breakerMachine` actor, spawned by the registry chart through one of its
+ * shards (bounded children each: XState's spawn copies all of a parent's children on every
+ * spawn), as soon as the chart has work for it (opening, isolation), which keeps 100,000 tools
+ * cheap. Adding, evicting,
  * resetting and stopping a tool cost the same whatever the registry holds.
  */
 export class Registry {
-  /** The registry actor (`registryMachine`); breaker actors are its children in its system. */
+  /** The registry actor (`registryMachine`); breaker actors are spawned by its shards, in its system. */
   readonly actor: Actor<RegistryMachine>;
   readonly #options: ResolvedRegistryOptions;
   readonly #tools: RegistryTools;
@@ -93,7 +94,7 @@ export class Registry {
             (message, error) => this.#emit('warning', { type: 'warning', message, error }),
           );
     this.actor = createActor(registryMachine, {
-      input: { maxOpenCircuits: this.#options.maxOpenCircuits },
+      input: { maxOpenCircuits: this.#options.maxOpenCircuits, shardCapacity: this.#options.shardCapacity },
       // Every breaker actor's timers run on this system clock: batches are flushed before any fires.
       clock: clockRunningFirst(clock ?? unrefClock, () => this.#live.flushBatches()),
       ...(inspect === undefined ? {} : { inspect }),
@@ -316,10 +317,9 @@ export class Registry {
 
   /** Forgets every tool. */
   resetAll(): void {
-    for (const breaker of this.#live.live) breaker.stop();
+    this.#live.stopAll((breaker) => breaker.stop()); // the chart stops their shards below
     for (const { breaker } of this.#tools.values()) breaker.stop();
     this.#tools.clear();
-    this.#live.live.clear();
     this.#live.open.clear();
     this.actor.send({ type: 'registry.resetAll' });
     this.#persistence?.cleared();
@@ -372,8 +372,8 @@ export class Registry {
     void this.#persistence?.stop().catch(() => undefined); // failures are `warning` events
     void this.#link?.stop();
     this.#stopped = true;
+    this.#live.stopAll((breaker) => breaker.stop()); // their actors stop with the registry actor
     for (const { breaker } of this.#tools.values()) breaker.stop();
-    for (const breaker of this.#live.live) breaker.stop();
     this.actor.stop();
   }
 

@@ -149,6 +149,12 @@ describe('breakerMachine', () => {
         'isNewerFleetState',
         'isFleetStateNotOlder',
         'isCurrentFleetGeneration',
+        'startsClosed',
+        'startsOpen',
+        'startsHalfOpenIdle',
+        'startsProbing',
+        'startsClaiming',
+        'startsIsolated',
       ].sort(),
     );
     expect(Object.keys(impl.delays).sort()).toEqual([

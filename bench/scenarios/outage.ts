@@ -101,8 +101,8 @@ export function outage(config: BenchConfig): Promise<ScenarioResult> {
   const added = config.smoke ? 5_000 : 100_000;
   const { addNs, heap, warnings } = newTools(added);
   const tools = Array.from({ length: circuits }, (_, i) => `mcp__down__tool_${i}`);
-  const { openNs, endNs: stopNs, openCpu } = openThen(tools, (registry) => registry.stop());
-  const { endNs: resetAllNs } = openThen(tools, (registry) => registry.resetAll());
+  const { openNs, endNs: stopNs, openCpu, endCpu: stopCpu } = openThen(tools, (registry) => registry.stop());
+  const { endNs: resetAllNs, endCpu: resetAllCpu } = openThen(tools, (registry) => registry.resetAll());
   const { endNs: resetNs, endCpu: resetCpu } = openThen(tools, (registry) => {
     for (let i = 0; i < resets; i++) registry.reset(tools[i]!);
   });
@@ -143,8 +143,8 @@ export function outage(config: BenchConfig): Promise<ScenarioResult> {
             per(bare.ns, circuits),
             `the floor: no registry; ${bare.cpu}`,
           ],
-          [`stop() with ${circuits} open`, formatNs(stopNs), ''],
-          [`resetAll() with ${circuits} open`, formatNs(resetAllNs), ''],
+          [`stop() with ${circuits} open`, formatNs(stopNs), `cpu ${formatNs(stopCpu)}`],
+          [`resetAll() with ${circuits} open`, formatNs(resetAllNs), `cpu ${formatNs(resetAllCpu)}`],
           [
             `reset(tool) with ${circuits} open`,
             per(resetNs, resets),

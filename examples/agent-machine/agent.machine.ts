@@ -153,11 +153,6 @@ export const agentMachine = setup({
         openTools: open ? [...context.openTools, e.tool] : context.openTools.filter((t) => t !== e.tool),
       });
     }),
-    countBreakers: enqueueActions(({ context, enqueue }) => {
-      for (const tool of Object.keys(context.breakers)) {
-        enqueue.sendTo(context.registry, { type: 'breaker.spawned', tool });
-      }
-    }),
     pause: assign(({ context, event }) => {
       const e = event as Extract<AgentEvent, { type: 'registry.paused' }>;
       return {
@@ -200,7 +195,6 @@ export const agentMachine = setup({
       log: [],
     };
   },
-  entry: 'countBreakers',
   on: {
     'tool.opened': { actions: ['avoidTool', 'tellRegistry'] },
     'tool.halfOpened': { actions: ['retryTool', 'tellRegistry'] },

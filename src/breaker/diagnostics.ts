@@ -36,7 +36,8 @@ export interface BreakerDiagnostics {
 
 /** The public name of a state value. */
 export function stateName(value: SnapshotFrom<BreakerMachine>['value']): BreakerState {
-  if (typeof value === 'string') return value;
+  // `starting` is transient: a running actor never rests there (it starts a new breaker closed).
+  if (typeof value === 'string') return value === 'starting' ? 'closed' : value;
   return 'open' in value ? 'open' : 'halfOpen';
 }
 

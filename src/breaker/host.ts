@@ -1,15 +1,15 @@
 /** What a breaker may be placed in: the host (a registry) that owns its actor, and how it starts. */
-import type { Actor, AnyActorRef } from 'xstate';
+import type { Actor } from 'xstate';
 import type { BreakerMachine } from '../../machines/breaker.machine.js';
-import type { BreakerContext } from '../../machines/breaker.types.js';
+import type { BreakerContext, BreakerInput } from '../../machines/breaker.types.js';
 import type { ShareStatus } from '../share/types.js';
 import type { Breaker } from './breaker.js';
 
 /** What owns a breaker's actor (a registry): one object shared by all its breakers. @internal */
 export interface BreakerHost {
-  /** The parent of every breaker actor (which alone can stop them). */
-  readonly parent: AnyActorRef;
-  /** Called once the breaker has an actor. */
+  /** Has the host's chart spawn the breaker's actor with `input`, started; returns it. */
+  spawnActor(breaker: Breaker, input: BreakerInput): Actor<BreakerMachine>;
+  /** Called once the breaker's actor is spawned and its listeners attached. */
   adopt(breaker: Breaker): void;
   /** Stops the breaker's actor. */
   stopActor(breaker: Breaker, actor: Actor<BreakerMachine>): void;

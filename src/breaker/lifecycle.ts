@@ -33,7 +33,7 @@ import {
 } from '../snapshot.js';
 import { CallCounts, type BreakerStats, type CallOutcome } from '../stats.js';
 import type { Breaker } from './breaker.js';
-import { createBreakerActor, dormantSnapshot, needsRearm } from './actor.js';
+import { breakerInput, createBreakerActor, dormantSnapshot, startOf } from './actor.js';
 import { PendingBatch } from './batch.js';
 import { diagnosticsOf, stateName, type BreakerDiagnostics } from './diagnostics.js';
 import { BREAKER_EVENT_TYPES, checkListener, type BreakerEventMap } from './events.js';
@@ -100,9 +100,8 @@ export abstract class BreakerLifecycle {
       if (inspect !== undefined) this.spawn('dormant');
     } else {
       this.dormantContext = liveContext(snapshot.context);
-      const live: LiveBreakerSnapshot = { ...snapshot, context: this.dormantContext };
-      this.spawn(live);
-      if (needsRearm(live)) this.actor.send({ type: 'breaker.rearm', at: this.now() });
+      // The chart starts in the restored state, and re-arms its timer from now itself.
+      this.spawn({ ...snapshot, context: this.dormantContext });
     }
   }
 
@@ -119,11 +118,18 @@ export abstract class BreakerLifecycle {
     return this.runningActor === undefined;
   }
 
-  /** Creates and starts the actor: fresh, from a restored snapshot, or from the dormant context. */
-  protected spawn(from: LiveBreakerSnapshot | 'fresh' | 'dormant'): Actor<BreakerMachine> {
-    const persisted =
-      from === 'fresh' ? undefined : from === 'dormant' ? dormantSnapshot(this.dormantContext) : from;
-    const actor = createBreakerActor(this.options, this.host, this.tool, persisted, () => this.flush());
+  /**
+   * Starts the actor, the chart starting in the state and context of a restored snapshot, or
+   * closed with the dormant context: created here for a standalone breaker, spawned by the
+   * registry chart for a registry's.
+   */
+  protected spawn(from: LiveBreakerSnapshot | 'dormant'): Actor<BreakerMachine> {
+    const start = startOf(from === 'dormant' ? dormantSnapshot(this.dormantContext) : from, this.now());
+    const host = this.host;
+    const actor =
+      host === undefined
+        ? createBreakerActor(this.options, start, () => this.flush())
+        : host.spawnActor(this.self(), breakerInput(this.options.config, start));
     this.runningActor = actor;
     const counts = this.counts;
     actor.on('*', (event) => counts.transition(event));
@@ -131,8 +137,8 @@ export abstract class BreakerLifecycle {
     if (this.healthChecks !== null) {
       actor.on('healthCheckStarted', ({ generation }) => this.runHealthCheck(generation));
     }
-    actor.start();
-    this.host?.adopt(this.self());
+    if (host === undefined) actor.start();
+    else host.adopt(this.self());
     return actor;
   }
 

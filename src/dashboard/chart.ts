@@ -51,6 +51,7 @@ export interface Chart {
 }
 
 export const CHART_LAYOUT: Readonly<Record<string, ChartBox>> = {
+  starting: [20, 6, 120, 26], // transient: a running breaker is never in it
   closed: [20, 40, 120, 56],
   open: [300, 14, 200, 96],
   'open.cooling': [320, 48, 152, 44],
@@ -128,6 +129,8 @@ export function chartEdges(machine: AnyStateMachine = breakerMachine): ChartEdge
   const edges = new Map<string, { from: string; to: string; triggers: string[] }>();
   for (const t of model.transitions) {
     if (t.target === null || t.target === t.source) continue;
+    // Eventless: the transient `starting` state's choice of a first state (as xstate/graph leaves them out).
+    if (t.trigger.kind === 'always') continue;
     const from = path(t.source);
     const to = path(t.target);
     const key = `${from}->${to}`;

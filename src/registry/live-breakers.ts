@@ -1,5 +1,6 @@
 import type { Actor, AnyActorRef } from 'xstate';
-import type { BreakerEmitted } from '../../machines/breaker.types.js';
+import type { BreakerMachine } from '../../machines/breaker.machine.js';
+import type { BreakerEmitted, BreakerInput } from '../../machines/breaker.types.js';
 import type { RegistryMachine } from '../../machines/registry.machine.js';
 import type { Breaker, BreakerHost } from '../breaker.js';
 import type { RegistryEventMap } from './events.js';
@@ -31,9 +32,10 @@ export interface LiveBreakersOwner {
 }
 
 /**
- * The breakers of a registry that have a live actor (a child of the registry actor), and what
- * the registry chart counts of them: it hears when one gets its actor, opens, recovers and stops
- * (`breaker.spawned`, `breaker.opened`, `breaker.recovered`, `breaker.stop`), one event each, and
+ * The breakers of a registry that have a live actor (spawned by the registry chart in one of its
+ * shards), and what the chart counts of them: it spawns one, hears when it opens and recovers,
+ * and stops it (`breaker.spawn`, `breaker.opened`, `breaker.recovered`, `breaker.stop`), one
+ * event each, and
  * an open circuit that is stopped is counted recovered by its stop event. Also the breakers
  * holding batched failures or rejections, flushed before any timer of the system fires.
  */
@@ -46,6 +48,10 @@ export class LiveBreakers {
   readonly #batching = new Set<Breaker>();
   /** The open breaker `stop` is stopping: its stop event also counts it recovered. */
   #stoppingOpen: Breaker | undefined;
+  /** The shard each live breaker's actor was spawned in. */
+  readonly #shardOf = new Map<Breaker, string>();
+  /** True while every breaker is stopped at once (`stopAll`): no stop event each. */
+  #stoppingAll = false;
   /** Shared by every breaker of the registry: their actors are the registry actor's children. */
   readonly host: BreakerHost;
 
@@ -54,14 +60,18 @@ export class LiveBreakers {
     readonly owner: LiveBreakersOwner,
   ) {
     this.host = {
-      parent: actor as AnyActorRef,
+      spawnActor: (breaker, input) => this.#spawn(breaker, input),
       adopt: (breaker) => this.#adopt(breaker),
-      stopActor: (breaker, breakerActor) => {
+      stopActor: (breaker) => {
         this.live.delete(breaker);
         this.#batching.delete(breaker); // flushed by its stop(); nothing keeps it alive here
         const wasOpen = this.#stoppingOpen === breaker;
         this.#stoppingOpen = undefined;
-        actor.send({ type: 'breaker.stop', tool: breaker.tool as string, breaker: breakerActor, wasOpen });
+        const shard = this.#shardOf.get(breaker);
+        this.#shardOf.delete(breaker);
+        // Stopping them all: the registry actor stops every shard with its breakers at once.
+        if (this.#stoppingAll || shard === undefined) return;
+        actor.send({ type: 'breaker.stop', tool: breaker.tool as string, shard, wasOpen });
       },
       batching: (breaker) => void this.#batching.add(breaker),
       countedFailure: (breaker) => owner.countedFailure?.(breaker),
@@ -97,6 +107,23 @@ export class LiveBreakers {
     }
   }
 
+  /**
+   * Stops every live breaker with `stopBreaker` (which stops each, calling back `stopActor`)
+   * and then their actors at once: `registry.resetAll` has the chart stop every shard, or the
+   * registry actor's own stop does. One event in all, not one per breaker.
+   */
+  stopAll(stopBreaker: (breaker: Breaker) => void): void {
+    this.#stoppingAll = true;
+    try {
+      for (const breaker of [...this.live]) stopBreaker(breaker);
+    } finally {
+      this.#stoppingAll = false;
+    }
+    this.live.clear();
+    this.#shardOf.clear();
+    this.#batching.clear();
+  }
+
   /** Sends every breaker's batched failures and rejections to its actor. */
   flushBatches(): void {
     if (this.#batching.size === 0) return;
@@ -111,12 +138,27 @@ export class LiveBreakers {
     breaker.on('rejected', (event) => this.owner.emit('rejected', { ...event, tool }));
   }
 
+  /** The registry chart spawns the breaker's actor in its open shard: the started child. */
+  #spawn(breaker: Breaker, input: BreakerInput): Actor<BreakerMachine> {
+    const tool = breaker.tool as string;
+    const registry = this.actor;
+    registry.send({ type: 'breaker.spawn', tool, input });
+    const shard = registry.getSnapshot().context.spawningShard as string;
+    const shardRef = (registry.getSnapshot().children as Record<string, AnyActorRef | undefined>)[shard];
+    const children = (shardRef?.getSnapshot() as { children?: Record<string, unknown> } | undefined)
+      ?.children;
+    const child = children?.[tool] as Actor<BreakerMachine> | undefined;
+    if (child === undefined)
+      throw new Error(`tripstate: the registry chart did not spawn ${JSON.stringify(tool.slice(0, 200))}`);
+    this.#shardOf.set(breaker, shard);
+    return child;
+  }
+
   /** A breaker just got its actor: count it, follow its state, forward its events. */
   #adopt(breaker: Breaker): void {
     const tool = breaker.tool as string;
     const owner = this.owner;
     this.live.add(breaker);
-    this.actor.send({ type: 'breaker.spawned', tool });
     // One wildcard subscription (XState keeps one set of them per actor), not one per event type.
     breaker.actor.on('*', (event: BreakerEmitted) => {
       const type = event.type;

@@ -30,7 +30,7 @@ function guardName(transition: AnyTransitionDefinition): string {
 export function edgeKey(transition: AnyTransitionDefinition, eventType?: string): string {
   const source = transition.source as AnyStateNode;
   const type = transition.eventType as string;
-  const candidates = source.transitions.get(type) ?? [];
+  const candidates = (type === '' ? source.always : source.transitions.get(type)) ?? [];
   const targets = transition.target?.map((target) => target.id).join(',') ?? '(stays)';
   const guard = guardName(transition);
   return `${source.id} ${eventType ?? type}${guard ? ` [${guard}]` : ''} → ${targets} #${candidates.indexOf(transition)}`;

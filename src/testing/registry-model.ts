@@ -57,8 +57,23 @@ function serialize(snapshot: RegistryModelSnapshot): string {
     timerOrder,
     snapshot.openTools,
     snapshot.registry.value,
-    snapshot.registry.context,
+    registryKey(snapshot),
   ]);
+}
+
+/**
+ * The registry chart's context as its behaviour depends on it: its counts, whether the open
+ * shard has room, and which tools are in it (shard ids and fill only grow: left out).
+ */
+function registryKey(snapshot: RegistryModelSnapshot): unknown[] {
+  const { openCircuits, liveBreakers, spawningShard, shardFill, shardCapacity } = snapshot.registry.context;
+  const room = spawningShard !== null && shardFill < shardCapacity;
+  return [
+    openCircuits,
+    liveBreakers,
+    room,
+    snapshot.tools.map((t) => t.shard !== null && t.shard === spawningShard),
+  ];
 }
 
 /**
@@ -160,13 +175,22 @@ export function createRegistryTestModel(options: RegistryTestModelOptions): Regi
   const categories = options.categories ?? defaultCategories([...configs.values()]);
   const fresh = (tool: string): BreakerModelSnapshot =>
     initialModelSnapshot({ config: configs.get(tool)!, startAt });
-  const [registry] = initialTransition(registryMachine, { maxOpenCircuits: options.maxOpenCircuits ?? null });
+  const [registry] = initialTransition(registryMachine, {
+    maxOpenCircuits: options.maxOpenCircuits ?? null,
+    ...(options.shardCapacity === undefined ? {} : { shardCapacity: options.shardCapacity }),
+  });
   const initial: RegistryModelSnapshot = {
     status: 'active',
     output: undefined,
     error: undefined,
     now: startAt,
-    tools: tools.map((tool) => ({ tool, presence: 'unseen', breaker: fresh(tool), armed: null })),
+    tools: tools.map((tool) => ({
+      tool,
+      presence: 'unseen',
+      breaker: fresh(tool),
+      armed: null,
+      shard: null,
+    })),
     registry,
     openTools: [],
     timersSet: 0,

@@ -23,6 +23,8 @@ export interface RegistryTestModelOptions {
   readonly overrides?: Readonly<Record<string, ToolModelOptions>>;
   /** The registry's `maxOpenCircuits`; reachable values make `recoveryPause` reachable. @default none */
   readonly maxOpenCircuits?: number;
+  /** The registry's `shardCapacity` (1 opens a shard per breaker, and retires emptied ones). @default 1024 */
+  readonly shardCapacity?: number;
   /** Failure categories the model reports. @default a counting and a non-counting one */
   readonly categories?: readonly ErrorCategory[];
   /** Epoch milliseconds the model and the `TestClock` start at. @default 0 */
@@ -52,6 +54,8 @@ export interface ToolModel {
   readonly breaker: BreakerModelSnapshot;
   /** When its pending timer was set, relative to the other tools' (ties fire in that order); null: none. */
   readonly armed: number | null;
+  /** The registry chart's shard its live actor was spawned in; null: none. */
+  readonly shard: string | null;
 }
 
 /** An event the registry emits, as a listener of `registry.on` receives it. */

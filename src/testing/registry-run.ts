@@ -59,13 +59,14 @@ export function registryTestOptions(
   clock: TestClock,
   inspect?: Observer<InspectionEvent>,
 ): RegistryOptions {
-  const { defaults, overrides = {}, maxOpenCircuits } = model.registryOptions;
+  const { defaults, overrides = {}, maxOpenCircuits, shardCapacity } = model.registryOptions;
   return {
     clock,
     ...(inspect ? { inspect } : {}),
     ...(defaults ? { defaults } : {}),
     overrides: Object.entries(overrides).map(([tool, options]) => ({ tool, options })),
     ...(maxOpenCircuits === undefined ? {} : { maxOpenCircuits }),
+    ...(shardCapacity === undefined ? {} : { shardCapacity }),
   };
 }
 

@@ -2,7 +2,7 @@
  * One step of the registry test model: what an event does to the tools' breaker charts, to
  * `registryMachine` and to the shared clock, composed from the charts themselves.
  */
-import { transition, type AnyActorRef, type AnyStateNode } from 'xstate';
+import { transition, type AnyStateNode } from 'xstate';
 import { breakerMachine } from '../../machines/breaker.machine.js';
 import type { BreakerEmitted } from '../../machines/breaker.types.js';
 import {
@@ -44,9 +44,6 @@ const emittedBy = <E>(actions: readonly { type: string; params?: unknown }[]): E
     .filter((action) => action.type === 'xstate.emit')
     .map((action) => (action.params as { event: E }).event);
 
-/** A stand-in for the breaker actor `breaker.stop` carries (the model has no actors). */
-const actorStandIn = (tool: string): AnyActorRef => ({ id: tool }) as unknown as AnyActorRef;
-
 /** One step being built: the model's state, changed in place, and what it emits. */
 class Step {
   now: number;
@@ -57,6 +54,8 @@ class Step {
   readonly emitted: RegistryModelEmitted[] = [];
   readonly registryEdges: string[] = [];
   admitted: boolean | null = null;
+  /** The shard each breaker spawned in this step went to. */
+  readonly shards = new Map<string, string | null>();
 
   constructor(
     from: RegistryModelSnapshot,
@@ -91,12 +90,12 @@ class Step {
     let presence = before.presence;
     if (presence === 'unseen') {
       // A registry with an inspector gives every tool an actor when it first sees it.
-      if (this.inspected) this.send({ type: 'breaker.spawned', tool });
+      if (this.inspected) this.spawn(tool, before.breaker);
       presence = this.inspected ? 'live' : 'dormant';
     }
     const [after, actions] = transition(breakerTestMachine, before.breaker, event);
     const live = presence === 'live' || wake || modelState(after) !== 'closed';
-    if (live && presence !== 'live') this.send({ type: 'breaker.spawned', tool });
+    if (live && presence !== 'live') this.spawn(tool, before.breaker);
     const timer = toolTimer({ ...before, breaker: after });
     const rearmed = timer !== null && timerNodesEntered(before.breaker, after);
     this.tools[i] = {
@@ -104,6 +103,7 @@ class Step {
       presence: live ? 'live' : presence,
       breaker: after,
       armed: timer === null ? null : rearmed ? ++this.timersSet : before.armed,
+      shard: this.shards.get(tool) ?? before.shard,
     };
     if (event.type === 'call.requested') {
       this.admitted = after.context.deniedRequests === before.breaker.context.deniedRequests;
@@ -113,6 +113,12 @@ class Step {
       this.emitted.push({ ...e, tool });
       if (e.type !== 'rejected') this.track(tool, e.type === 'opened' || e.type === 'isolated');
     }
+  }
+
+  /** The registry chart spawns the tool's breaker in its open shard (the model keeps which one). */
+  spawn(tool: string, breaker: BreakerModelSnapshot): void {
+    this.send({ type: 'breaker.spawn', tool, input: { config: breaker.context.config } });
+    this.shards.set(tool, this.registry.context.spawningShard);
   }
 
   /** The registry's set of open circuits, and the chart's count of them. */
@@ -131,9 +137,15 @@ class Step {
       // One event stops the actor and, for an open circuit, counts it recovered.
       const wasOpen = this.openTools.includes(tool);
       if (wasOpen) this.openTools = this.openTools.filter((t) => t !== tool);
-      this.send({ type: 'breaker.stop', tool, breaker: actorStandIn(tool), wasOpen });
+      const shard = known.shard as string;
+      this.send({ type: 'breaker.stop', tool, shard, wasOpen });
+      this.tools[i] = { tool, presence: 'unseen', breaker: fresh, armed: null, shard: null };
+      // The shard's last breaker stopped: the shard tells the registry.
+      if (!this.tools.some((t) => t.presence === 'live' && t.shard === shard))
+        this.send({ type: 'shard.emptied', shard });
+      return;
     }
-    this.tools[i] = { tool, presence: 'unseen', breaker: fresh, armed: null };
+    this.tools[i] = { tool, presence: 'unseen', breaker: fresh, armed: null, shard: null };
   }
 
   done(): RegistryModelSnapshot {
@@ -210,22 +222,14 @@ export function nextSnapshot(
       step.forget(event.tool, fresh(event.tool));
       break;
     case 'registry.resetAll':
-      for (const tool of snapshot.tools) {
-        if (tool.presence === 'live') {
-          step.send({
-            type: 'breaker.stop',
-            tool: tool.tool,
-            breaker: actorStandIn(tool.tool),
-            wasOpen: false,
-          });
-        }
-      }
+      // The breakers stop with their shards, which the chart stops at once: no stop event each.
       step.openTools = [];
       step.tools = snapshot.tools.map((t) => ({
         tool: t.tool,
         presence: 'unseen',
         breaker: fresh(t.tool),
         armed: null,
+        shard: null,
       }));
       step.send({ type: 'registry.resetAll' });
       break;

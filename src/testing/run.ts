@@ -7,9 +7,12 @@ import { transition } from 'xstate';
 import type { BreakerEmitted } from '../../machines/breaker.types.js';
 import type { Breaker, Permit } from '../breaker.js';
 import type { PersistedBreakerSnapshot } from '../snapshot.js';
+import type { BreakerPathReport, BreakerPathRunOptions } from './run.types.js';
 import { TestClock } from './clock.js';
 import { equalityCheck, show } from './expect.js';
 import { testEdgeKey } from './coverage.js';
+import { concreteEvent, PATH_EVENT_TYPES } from './run-events.js';
+import { startEdge } from './start-edges.js';
 import {
   BREAKER_TIMER_EVENTS,
   breakerTestMachine,
@@ -19,36 +22,7 @@ import {
 } from './machine.js';
 import { initialModelSnapshot, modelState, type BreakerTestModel, type BreakerTestPath } from './model.js';
 
-/** How `runBreakerPath` builds and observes the breaker under test. */
-export interface BreakerPathRunOptions {
-  /**
-   * Creates the breaker under test with `clock` (pass it as the `clock` option) and the
-   * model's options, and, when `snapshot` is given, restores it (`createBreaker({ snapshot })`).
-   * Wire it as your runtime does; its `jitter` must be 0.
-   */
-  readonly create: (clock: TestClock, snapshot?: PersistedBreakerSnapshot) => Breaker;
-  /**
-   * Listen to `rejected` with `breaker.on`, which makes the runtime send every rejection to
-   * the machine; by default rejections are observed on the actor and stay batched.
-   * @default false
-   */
-  readonly perRejection?: boolean;
-  /** Called with a line per step, e.g. `console.log`. */
-  readonly log?: (line: string) => void;
-}
-
-/** What `runBreakerPath` did. */
-export interface BreakerPathReport {
-  /** Steps executed (the initial state not counted). */
-  readonly steps: number;
-  /**
-   * Edges of `breakerMachine` the model took, named as `machineGraphKeys` names them
-   * (a timer event as the `after` transition it replaces).
-   */
-  readonly edges: ReadonlySet<string>;
-  /** State node ids the model was in, e.g. `breaker.halfOpen.probing`. */
-  readonly states: ReadonlySet<string>;
-}
+export type { BreakerPathReport, BreakerPathRunOptions } from './run.types.js';
 
 /** Thrown when the breaker does not do what the model predicts. */
 export class BreakerModelMismatchError extends Error {
@@ -99,6 +73,10 @@ class PathRun {
     this.clock = new TestClock(model.startAt);
     this.#model = initialModelSnapshot({ config: model.config, startAt: model.startAt });
     this.#breaker = this.#attach(options.create(this.clock));
+    // The model's chart started new; the breaker's starts in `closed` when it wakes (here, or in `step`).
+    this.edges.add(startEdge(model.config, undefined));
+    if (!this.#breaker.dormant) this.edges.add(startEdge(model.config, 'closed'));
+    this.states.add('breaker.starting');
     for (let i = 0; i < spares; i++) {
       const permit = this.#breaker.tryAcquire();
       if (permit === undefined) throw new BreakerModelMismatchError('a new breaker rejected a call');
@@ -120,7 +98,7 @@ class PathRun {
   /** Executes one path event on the model and on the breaker, then compares them. */
   step(pathEvent: BreakerModelEvent, index: number): void {
     const before = this.#model;
-    const event = this.#concrete(pathEvent, before);
+    const event = concreteEvent(pathEvent, before);
     const label = `step ${index} (${event.type})`;
     this.options.log?.(`${label} ${show(event)}`);
     const [after, actions] = transition(breakerTestMachine, before, event);
@@ -131,7 +109,13 @@ class PathRun {
       .filter((action) => (action.type as string) === 'xstate.emit')
       .map((action) => (action.params as { event: BreakerEmitted }).event);
     this.#emitted = [];
+    const dormant = this.#breaker.dormant;
     this.#execute(event, before, after, label);
+    // A breaker that got its actor: its chart started, woken in `closed` or restored in its state.
+    if (!this.#breaker.dormant && (dormant || event.type === 'breaker.rearm')) {
+      const config = before.context.config;
+      this.edges.add(startEdge(config, event.type === 'breaker.rearm' ? modelValue(before) : 'closed'));
+    }
     this.#model = after;
     this.check(label);
     expectEqual(`${label}: emitted events`, this.#emitted, expectedEmitted);
@@ -162,45 +146,6 @@ class PathRun {
       this.#unsubscribe.push(() => subscription.unsubscribe());
     }
     return breaker;
-  }
-
-  /** The path's event, made concrete for the replayed model `now`. */
-  #concrete(event: BreakerModelEvent, now: BreakerModelSnapshot): BreakerModelEvent {
-    const c = now.context;
-    const at = c.test.now;
-    const generation = event.intent === 'stale' ? c.generation - 1 : c.generation;
-    switch (event.type) {
-      case 'call.requested':
-        return { ...event, at: event.intent === 'late' ? (c.retryAt ?? at) : at };
-      case 'call.rejected':
-        return { ...event, state: modelState(now) as typeof event.state, at };
-      case 'call.succeeded':
-      case 'call.failed':
-        return { ...event, generation, at };
-      case 'call.released':
-        return { ...event, generation, at };
-      case 'clock.backoffElapsed':
-        return { ...event, at: c.retryAt ?? at };
-      case 'clock.probeTimedOut':
-        return { ...event, at: c.probeStartedAt === null ? at : c.probeStartedAt + c.config.probeTimeoutMs };
-      case 'clock.healthCheckDue':
-        return { ...event, at: (c.idleSince ?? at) + (c.config.healthCheckGraceMs ?? 0) };
-      case 'clock.fleetAnswerDue':
-        return { ...event, at: (c.idleSince ?? at) + c.config.probeTimeoutMs };
-      case 'fleet.opened':
-      case 'fleet.closed':
-      case 'fleet.reset':
-      case 'fleet.isolated':
-      case 'fleet.released':
-      case 'fleet.probeGranted':
-      case 'fleet.probeTaken': {
-        const fleetGeneration =
-          event.intent === 'sameFleet' ? (c.fleetGeneration ?? 0) : (c.fleetGeneration ?? 0) + 1;
-        return { ...event, fleetGeneration, at };
-      }
-      default:
-        return { ...event, at };
-    }
   }
 
   #execute(
@@ -321,32 +266,7 @@ export async function runBreakerPath(
   const exec = (step: { event: BreakerModelEvent }): void => run.step(step.event, ++index);
   try {
     await path.test({
-      events: Object.fromEntries(
-        (
-          [
-            'call.requested',
-            'call.rejected',
-            'call.succeeded',
-            'call.failed',
-            'call.released',
-            'breaker.reset',
-            'breaker.isolate',
-            'breaker.release',
-            'breaker.rearm',
-            'clock.backoffElapsed',
-            'clock.probeTimedOut',
-            'clock.healthCheckDue',
-            'clock.fleetAnswerDue',
-            'fleet.opened',
-            'fleet.closed',
-            'fleet.reset',
-            'fleet.isolated',
-            'fleet.released',
-            'fleet.probeGranted',
-            'fleet.probeTaken',
-          ] as const
-        ).map((type) => [type, exec]),
-      ),
+      events: Object.fromEntries(PATH_EVENT_TYPES.map((type) => [type, exec])),
       states: {
         '*': () => {
           if (!checked) run.check('initial state');

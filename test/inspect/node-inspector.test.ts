@@ -25,6 +25,16 @@ async function setup() {
 
 const isActor = (name: string) => (m: InspectionMessage) => m.type === '@xstate.actor' && m.name === name;
 
+/** The breaker actors of a registry: children of its chart's shards, the registry actor's children. */
+function toolActors(
+  messages: readonly InspectionMessage[],
+  registryId: string | undefined,
+): InspectionMessage[] {
+  const actors = messages.filter((m) => m.type === '@xstate.actor');
+  const shards = new Set(actors.filter((m) => m.parentId === registryId).map((m) => m.sessionId));
+  return actors.filter((m) => m.parentId !== undefined && shards.has(m.parentId));
+}
+
 /** Names in a machine definition as the inspector receives it: guards and `after` delays. */
 function namesIn(definition: string): { guards: Set<string>; delays: Set<string> } {
   const guards = new Set<string>();
@@ -99,8 +109,7 @@ describe('createNodeInspector', () => {
     for (const tool of ['shell', 'http', 'mcp:files']) registry.tryAcquire(tool)?.failure('network');
     registry.tryAcquire('search')?.success();
     await server.waitFor((m) => m.type === '@xstate.event' && m.event?.type === 'breaker.opened');
-    const breakers = () =>
-      server.messages.filter((m) => m.type === '@xstate.actor' && m.parentId === root.sessionId);
+    const breakers = () => toolActors(server.messages, root.sessionId);
     await server.waitFor(() => breakers().length >= 4);
     const ids = new Set(breakers().map((m) => m.sessionId));
     const isOpen = (id: string | undefined) =>
@@ -300,7 +309,7 @@ describe('a process with an inspected registry of several tools, some open', () 
     cleanups.push(() => server.close());
     exitedByItself(await run(server.url));
     const root = server.messages.find(isActor('registry'));
-    const tools = server.messages.filter((m) => m.type === '@xstate.actor' && m.parentId === root?.sessionId);
+    const tools = toolActors(server.messages, root?.sessionId);
     expect(tools).toHaveLength(5);
   });
 

@@ -18,6 +18,12 @@ export const pauseAtOne = {
   startAt: 1_000,
 } as const satisfies RegistryTestModelOptions;
 
+/** The same tools, two breakers a shard: a third spawn opens a shard, and the first one is retired once emptied. */
+export const shardsOfTwo = {
+  ...pauseAtOne,
+  shardCapacity: 2,
+} as const satisfies RegistryTestModelOptions;
+
 /** The same tools; the registry pauses only when both circuits are open. */
 export const pauseAtTwo = { ...pauseAtOne, maxOpenCircuits: 2 } as const satisfies RegistryTestModelOptions;
 

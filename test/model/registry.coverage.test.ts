@@ -1,13 +1,52 @@
 /**
  * The coverage guard of the registry chart: the registry actor, observed while the generated
  * paths run, visits every state and takes every edge of `toDirectedGraph(registryMachine)`,
- * and both eventless transitions of the recovery pause, which `toDirectedGraph` leaves out.
+ * and both eventless transitions of the recovery pause, which `toDirectedGraph` leaves out. Two
+ * breakers a shard (`shardsOfTwo`) make the chart open a second shard and retire the first.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registryGraphKeys, runRegistryPath } from '../../src/testing/index.js';
-import { modelPaths, pauseAtOne, pauseAtTwo } from './registry-paths.js';
+import {
+  createRegistryTestModel,
+  registryGraphKeys,
+  runRegistryPath,
+  type RegistryModelEvent,
+  type RegistryTestPath,
+} from '../../src/testing/index.js';
+import { modelPaths, pauseAtOne, pauseAtTwo, shardsOfTwo, type ModelPaths } from './registry-paths.js';
 
 const graph = registryGraphKeys();
+
+/**
+ * Two breakers a shard: both tools get an actor (shard.0 is full), the first is forgotten and
+ * comes back (the chart opens shard.1), then the second is forgotten (shard.0 is emptied and
+ * retired). One path of events replayed through the model, not a traversal: the shortest paths
+ * to its states never take it.
+ */
+function shardPaths(): ModelPaths {
+  const model = createRegistryTestModel({ ...shardsOfTwo, inspect: true });
+  const [search, shell] = shardsOfTwo.tools;
+  const events: RegistryModelEvent[] = [
+    { type: 'breaker.isolate', tool: search },
+    { type: 'breaker.isolate', tool: shell },
+    { type: 'registry.reset', tool: search },
+    { type: 'breaker.isolate', tool: search },
+    { type: 'registry.reset', tool: shell },
+  ];
+  let state = model.initial;
+  const steps = events.map((event) => ({ event, state: (state = model.next(state, event)) }));
+  const path = {
+    state,
+    steps,
+    weight: steps.length,
+    description: 'shards: fill one, open the next, retire the first',
+    test: ({ events: run }: { events: Record<string, (step: { event: RegistryModelEvent }) => void> }) => {
+      for (const step of steps) run[step.event.type]?.(step);
+      return Promise.resolve();
+    },
+  } as unknown as RegistryTestPath;
+  return { name: 'shards', model, paths: [path] };
+}
+
 /** Edges the inspected registry actors took. */
 const inspectedEdges = new Set<string>();
 /** Edges the model predicted, with and without an inspector. */
@@ -19,7 +58,7 @@ const batchedStates = new Set<string>();
 beforeAll(async () => {
   let paths = 0;
   for (const [runs, states] of [
-    [[modelPaths('inspected', { ...pauseAtOne, inspect: true })], inspectedStates],
+    [[modelPaths('inspected', { ...pauseAtOne, inspect: true }), shardPaths()], inspectedStates],
     [[modelPaths('batched', { ...pauseAtTwo, cover: 'states' })], batchedStates],
   ] as const) {
     for (const { model, paths: modelPaths } of runs) {

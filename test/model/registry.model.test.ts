@@ -57,7 +57,11 @@ describe('the registry test model', () => {
     const open = model.next(model.initial, { type: 'call.failed', tool: 'search', category: 'network' });
     const forgotten = model.next(open, { type: 'registry.reset', tool: 'search' });
     expect(forgotten.tools[0]).toEqual(model.initial.tools[0]);
-    expect(forgotten.registry.context).toEqual({ openCircuits: 0, liveBreakers: 0, maxOpenCircuits: 1 });
+    expect(forgotten.registry.context).toMatchObject({
+      openCircuits: 0,
+      liveBreakers: 0,
+      maxOpenCircuits: 1,
+    });
   });
 
   it('refuses tool names that repeat', () => {

@@ -2,21 +2,22 @@ import { createActor, type InspectionEvent } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { registryMachine } from '../../machines/registry.machine.js';
 import { createRegistry } from '../../src/index.js';
+import { resolveBreakerOptions } from '../../src/options.js';
 
 const HOUR_MS = 3_600_000;
 const openOptions = { failureThreshold: 1, minBackoffMs: HOUR_MS, maxBackoffMs: HOUR_MS };
+const { config } = resolveBreakerOptions(openOptions);
 
 describe('the registry chart hears a stop of an open circuit as one event', () => {
   it('counts a stopped open circuit recovered, ending the recovery pause it held', () => {
     const registry = createActor(registryMachine, { input: { maxOpenCircuits: 1 } }).start();
     const resumed: unknown[] = [];
     registry.on('recoveryResumed', (event) => resumed.push(event));
-    const breaker = createActor(registryMachine, { input: {}, parent: registry }).start(); // any child
-    registry.send({ type: 'breaker.spawned', tool: 'a' });
+    registry.send({ type: 'breaker.spawn', tool: 'a', input: { config } });
     registry.send({ type: 'breaker.opened', tool: 'a' });
     expect(registry.getSnapshot().value).toBe('recoveryPause');
 
-    registry.send({ type: 'breaker.stop', tool: 'a', breaker, wasOpen: true });
+    registry.send({ type: 'breaker.stop', tool: 'a', shard: 'shard.0', wasOpen: true });
 
     expect(registry.getSnapshot().value).toBe('running');
     expect(registry.getSnapshot().context).toMatchObject({ openCircuits: 0, liveBreakers: 0 });
@@ -25,10 +26,9 @@ describe('the registry chart hears a stop of an open circuit as one event', () =
 
   it('leaves the open count alone for a stop without wasOpen', () => {
     const registry = createActor(registryMachine, { input: {} }).start();
-    const breaker = createActor(registryMachine, { input: {}, parent: registry }).start();
-    registry.send({ type: 'breaker.spawned', tool: 'a' });
+    registry.send({ type: 'breaker.spawn', tool: 'a', input: { config } });
     registry.send({ type: 'breaker.opened', tool: 'a' });
-    registry.send({ type: 'breaker.stop', tool: 'a', breaker });
+    registry.send({ type: 'breaker.stop', tool: 'a', shard: 'shard.0' });
     expect(registry.getSnapshot().context).toMatchObject({ openCircuits: 1, liveBreakers: 0 });
   });
 
@@ -39,7 +39,8 @@ describe('the registry chart hears a stop of an open circuit as one event', () =
       defaults: {
         ...openOptions,
         inspect: (event: InspectionEvent) => {
-          if (event.type === '@xstate.event' && event.actorRef === watched.actor) {
+          // Events the runtime sends (a shard's own `shard.emptied` has the shard as source).
+          if (event.type === '@xstate.event' && event.actorRef === watched.actor && !event.sourceRef) {
             toRegistry.push(event.event.type);
           }
         },

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AnyActorRef } from 'xstate';
 import {
   BreakerStoppedError,
   InvalidToolNameError,
@@ -173,7 +174,10 @@ describe('registry', () => {
     failTool(registry, 'a', 1);
     expect(registry.breaker('a').dormant).toBe(false);
     expect(registry.actor.getSnapshot().context.liveBreakers).toBe(1);
-    expect(registry.breaker('a').actor._parent).toBe(registry.actor);
+    // Spawned by the registry chart through a shard: a child in the shard's snapshot.
+    const shard = registry.actor.getSnapshot().children['shard.0'] as AnyActorRef;
+    expect(shard.getSnapshot().children.a).toBe(registry.breaker('a').actor);
+    expect(registry.breaker('a').actor._parent?._parent).toBe(registry.actor);
   });
 
   it("shows the registry and every tool's breaker actor to an inspector given at the top level", () => {
@@ -182,8 +186,8 @@ describe('registry', () => {
       ...options,
       inspect: (event) => {
         if (event.type !== '@xstate.actor') return;
-        const actor = event.actorRef as unknown as { id: string; _parent?: { id: string } };
-        seen.push({ type: event.type, id: actor.id, parent: actor._parent?.id });
+        const actor = event.actorRef as unknown as { id: string; _parent?: { _parent?: { id: string } } };
+        seen.push({ type: event.type, id: actor.id, parent: actor._parent?._parent?.id }); // through a shard
       },
     });
     failTool(registry, 'shell', 2);

@@ -17,6 +17,7 @@ export type {
   ReportedEvent,
   ToolConfigs,
   ToolEmitted,
+  ToolEventWarning,
   ToolSpawn,
 } from './registry.protocol.js';
 export * from './breaker.fleet.js';

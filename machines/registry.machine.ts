@@ -25,10 +25,12 @@ import {
   breakerSystemId,
   spawnsBreaker,
   toolConfig,
+  toolEventProblem,
   type BreakerReported,
   type RegistryToolEvent,
   type ToolConfigs,
   type ToolEmitted,
+  type ToolEventWarning,
   type ToolSpawn,
 } from './registry.protocol.js';
 import { registryShardLogic, SHARD_CAPACITY, type ShardEmptied } from './registry.shard.js';
@@ -92,7 +94,8 @@ export type RegistryEvent =
 export type RegistryEmitted =
   | { readonly type: 'recoveryPause'; readonly openCircuits: number; readonly limit: number }
   | { readonly type: 'recoveryResumed'; readonly openCircuits: number }
-  | ToolEmitted;
+  | ToolEmitted
+  | ToolEventWarning;
 
 export const registryMachine = setup({
   types: {
@@ -133,10 +136,16 @@ export const registryMachine = setup({
      * Sends a tool event to the tool's breaker as the breaker chart's event, stamped with
      * `Date.now()` when it carries no `at`. A tool without a breaker gets one for a request or an
      * isolation (`breaker.spawn`, the event sent once it has started); other events for it are
-     * dropped (an outcome of a breaker that is gone changes nothing).
+     * dropped (an outcome of a breaker that is gone changes nothing). A malformed event is
+     * dropped with a `warning` (`toolEventProblem`).
      */
     routeToolEvent: enqueueActions(({ context, event, self, system, enqueue }) => {
       const toolEvent = event as RegistryToolEvent;
+      const problem = toolEventProblem(toolEvent);
+      if (problem !== undefined) {
+        enqueue.emit({ type: 'warning', message: `tripstate: registryMachine dropped ${problem}` });
+        return;
+      }
       const breakerEvent = breakerEventOf(toolEvent, toolEvent.at ?? Date.now());
       const systemId = breakerSystemId(self, toolEvent.tool);
       const breaker = (system as { get(id: string): AnyActorRef | undefined }).get(systemId);

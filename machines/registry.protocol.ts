@@ -14,7 +14,7 @@
  */
 import type { AnyActorRef } from 'xstate';
 import type { BreakerConfig, BreakerEmitted, BreakerEvent } from './breaker.types.js';
-import type { ErrorCategory } from './categories.js';
+import { isErrorCategory, type ErrorCategory } from './categories.js';
 
 /** The events a user's machine sends a registry actor to drive its tools. */
 export type RegistryToolEvent =
@@ -71,6 +71,57 @@ export type ReportedEvent = Extract<
 
 /** What the registry emits for its tools: the breaker's event and the tool's name. */
 export type ToolEmitted = ReportedEvent & { readonly tool: string };
+
+/** What the registry emits for a tool event it drops: what was wrong with it. */
+export interface ToolEventWarning {
+  readonly type: 'warning';
+  readonly message: string;
+}
+
+const isTime = (value: unknown): boolean =>
+  value === undefined || (typeof value === 'number' && Number.isFinite(value));
+const isGeneration = (value: unknown): boolean => Number.isSafeInteger(value);
+const isDuration = (value: unknown): boolean =>
+  value === undefined || (typeof value === 'number' && Number.isFinite(value) && value >= 0);
+
+/** What is wrong with an outcome's generation or duration, or undefined. */
+function outcomeProblem(named: string, generation: unknown, durationMs: unknown): string | undefined {
+  if (!isGeneration(generation)) return `${named} needs the generation of its tool.admitted`;
+  return isDuration(durationMs) ? undefined : `${named}: durationMs must be a number of milliseconds >= 0`;
+}
+
+/**
+ * What is wrong with a tool event a user's machine sent, or undefined when nothing is: the
+ * registry drops such an event and emits a `warning` saying why, instead of failing.
+ */
+export function toolEventProblem(event: RegistryToolEvent): string | undefined {
+  const { tool } = event as { tool: unknown };
+  if (typeof tool !== 'string' || tool === '') return `${event.type} needs a tool name (a non-empty string)`;
+  const named = `${event.type} for ${JSON.stringify(tool.slice(0, 200))}`;
+  if (!isTime(event.at)) return `${named}: at must be a finite number of epoch milliseconds`;
+  switch (event.type) {
+    case 'tool.request': {
+      const replyTo = event.replyTo as unknown;
+      const canReply =
+        typeof replyTo === 'object' &&
+        replyTo !== null &&
+        typeof (replyTo as { send?: unknown }).send === 'function';
+      return canReply ? undefined : `${named} needs replyTo, the actor to answer`;
+    }
+    case 'tool.failed':
+      if (!isErrorCategory(event.category))
+        return `${named}: unknown error category ${JSON.stringify(event.category)}`;
+      if (!isDuration(event.retryAfterMs))
+        return `${named}: retryAfterMs must be a number of milliseconds >= 0`;
+      return outcomeProblem(named, event.generation, event.durationMs);
+    case 'tool.succeeded':
+      return outcomeProblem(named, event.generation, event.durationMs);
+    case 'tool.released':
+      return outcomeProblem(named, event.generation, undefined);
+    default:
+      return undefined;
+  }
+}
 
 /** What a shard needs to spawn a breaker for the tool events (on `breaker.spawn`). */
 export interface ToolSpawn {

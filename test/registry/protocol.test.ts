@@ -146,6 +146,51 @@ describe('registryMachine driven by tool events alone', () => {
     expect(live().sort()).toEqual(['a', 'b', 'c']);
   });
 
+  it('drops a malformed tool event with a warning that says what is wrong, and keeps working', () => {
+    const { registry, emitted, live, request, inbox } = start();
+    const malformed: unknown[] = [
+      { type: 'tool.request', tool: 42, replyTo: inbox },
+      { type: 'tool.request', tool: '', replyTo: inbox },
+      { type: 'tool.request', tool: 'search' },
+      { type: 'tool.request', tool: 'search', replyTo: inbox, at: Number.NaN },
+      { type: 'tool.failed', tool: 'search', generation: 1, category: 'oops' },
+      { type: 'tool.failed', tool: 'search', generation: 1, category: 'network', retryAfterMs: -5 },
+      { type: 'tool.succeeded', tool: 'search', generation: '1' },
+      { type: 'tool.succeeded', tool: 'search', generation: 1, durationMs: -1 },
+      { type: 'tool.released', tool: 'search' },
+    ];
+    for (const event of malformed) registry.send(event as never);
+    const warnings = emitted
+      .filter((e) => e.type === 'warning')
+      .map((e) => (e as unknown as { message: string }).message);
+    expect(warnings).toEqual([
+      'tripstate: registryMachine dropped tool.request needs a tool name (a non-empty string)',
+      'tripstate: registryMachine dropped tool.request needs a tool name (a non-empty string)',
+      'tripstate: registryMachine dropped tool.request for "search" needs replyTo, the actor to answer',
+      'tripstate: registryMachine dropped tool.request for "search": at must be a finite number of epoch milliseconds',
+      'tripstate: registryMachine dropped tool.failed for "search": unknown error category "oops"',
+      'tripstate: registryMachine dropped tool.failed for "search": retryAfterMs must be a number of milliseconds >= 0',
+      'tripstate: registryMachine dropped tool.succeeded for "search" needs the generation of its tool.admitted',
+      'tripstate: registryMachine dropped tool.succeeded for "search": durationMs must be a number of milliseconds >= 0',
+      'tripstate: registryMachine dropped tool.released for "search" needs the generation of its tool.admitted',
+    ]);
+    expect(registry.getSnapshot().status).toBe('active');
+    expect(live()).toEqual([]);
+    expect(request('search')).toMatchObject({ type: 'tool.admitted', tool: 'search' });
+    expect(live()).toEqual(['search']);
+  });
+
+  it('keeps tool names that are also property names apart', () => {
+    const { admitted, fail, request, live } = start();
+    for (const tool of ['__proto__', 'constructor', 'toString']) {
+      fail(tool, admitted(tool));
+      fail(tool, admitted(tool));
+    }
+    expect(live().sort()).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(request('hasOwnProperty')).toMatchObject({ type: 'tool.admitted' });
+    expect(request('__proto__')).toMatchObject({ type: 'tool.rejected', state: 'open' });
+  });
+
   it('fails with a clear error when asked about a tool with no breaker configuration', () => {
     const clock = new SimulatedClock();
     const registry = createActor(registryMachine, { input: {}, clock });

@@ -9,6 +9,7 @@
  *                                               halfOpen.idle ◀── probe freed ─────────┘
  *   any ──breaker.isolate──▶ isolated ──breaker.release──▶ closed;  any ──breaker.reset──▶ closed
  *   starting ──(input.start)──▶ the given state, context kept (open/probing/claiming re-armed); else closed
+ *   call.requested with `replyTo` (a registry driven by events) is answered tool.admitted / tool.rejected
  *
  * Fleet (a `share`): `fleet.opened` / `fleet.closed` / `fleet.reset` of a newer fleet generation
  * move any state but `isolated`; `fleet.isolated` / `fleet.released` isolate and release it; a breaker in the fleet ends its backoff in `halfOpen.claiming`,
@@ -25,6 +26,7 @@ import { breakerDelays } from './breaker.delays.js';
 import { breakerGuards } from './breaker.guards.js';
 import { breakerSetup } from './breaker.setup.js';
 import { fleetActions, fleetDelays, fleetGuards } from './breaker.fleet.chart.js';
+import { answerActions } from './breaker.answer.js';
 import { startActions, startContext, startGuards } from './breaker.start.js';
 
 export { initialBreakerContext };
@@ -32,7 +34,7 @@ export { initialBreakerContext };
 export const breakerMachine = breakerSetup
   .extend({
     guards: { ...breakerGuards, ...fleetGuards, ...startGuards },
-    actions: { ...breakerActions, ...fleetActions, ...startActions },
+    actions: { ...breakerActions, ...fleetActions, ...startActions, ...answerActions },
     delays: { ...breakerDelays, ...fleetDelays },
   })
   .createMachine({
@@ -70,6 +72,7 @@ export const breakerMachine = breakerSetup
       closed: {
         entry: 'nextGeneration',
         on: {
+          'call.requested': { actions: 'answerAdmitted' },
           'call.failed': [
             {
               guard: 'isTrippingFailure',
@@ -118,10 +121,18 @@ export const breakerMachine = breakerSetup
             {
               guard: 'isFleetBackoffElapsed',
               target: 'halfOpen.claiming',
-              actions: { type: 'recordDenial', params: { state: 'halfOpen' } },
+              actions: [
+                { type: 'recordDenial', params: { state: 'halfOpen' } },
+                { type: 'answerRejected', params: { state: 'halfOpen' } },
+              ],
             },
             { guard: 'isBackoffElapsed', target: 'halfOpen.probing' },
-            { actions: { type: 'recordDenial', params: { state: 'open' } } },
+            {
+              actions: [
+                { type: 'recordDenial', params: { state: 'open' } },
+                { type: 'answerRejected', params: { state: 'open' } },
+              ],
+            },
           ],
           'breaker.rearm': { target: '.cooling', reenter: true },
           'fleet.opened': [
@@ -137,7 +148,12 @@ export const breakerMachine = breakerSetup
           claiming: {
             after: { fleetAnswer: { target: 'idle', actions: 'decideAlone' } },
             on: {
-              'call.requested': { actions: { type: 'recordDenial', params: { state: 'halfOpen' } } },
+              'call.requested': {
+                actions: [
+                  { type: 'recordDenial', params: { state: 'halfOpen' } },
+                  { type: 'answerRejected', params: { state: 'halfOpen' } },
+                ],
+              },
               'fleet.probeGranted': { guard: 'isCurrentFleetGeneration', target: 'idle' },
               'fleet.probeTaken': {
                 guard: 'isCurrentFleetGeneration',
@@ -155,14 +171,19 @@ export const breakerMachine = breakerSetup
             on: { 'call.requested': { target: 'probing' } },
           },
           probing: {
-            entry: 'claimProbe',
+            entry: ['claimProbe', 'answerAdmitted'],
             after: {
               probeTimeout: { target: '#breaker.open', actions: 'reopenAfterProbeTimeout' },
             },
             on: {
               'call.requested': [
-                { guard: 'hasProbeSlot', actions: 'claimProbe' },
-                { actions: { type: 'recordDenial', params: { state: 'halfOpen' } } },
+                { guard: 'hasProbeSlot', actions: ['claimProbe', 'answerAdmitted'] },
+                {
+                  actions: [
+                    { type: 'recordDenial', params: { state: 'halfOpen' } },
+                    { type: 'answerRejected', params: { state: 'halfOpen' } },
+                  ],
+                },
               ],
               'call.succeeded': [
                 { guard: 'failsProbes', target: '#breaker.open', actions: 'reopenAfterProbeFailure' },
@@ -188,7 +209,12 @@ export const breakerMachine = breakerSetup
       isolated: {
         entry: 'nextGeneration',
         on: {
-          'call.requested': { actions: { type: 'recordDenial', params: { state: 'isolated' } } },
+          'call.requested': {
+            actions: [
+              { type: 'recordDenial', params: { state: 'isolated' } },
+              { type: 'answerRejected', params: { state: 'isolated' } },
+            ],
+          },
           'breaker.isolate': { actions: [] },
           'breaker.release': { target: 'closed', actions: 'releaseIsolation' },
           'fleet.opened': { actions: 'adoptFleetGeneration' },

@@ -1,3 +1,4 @@
+import type { AnyActorRef } from 'xstate';
 import type { ErrorCategory } from './categories.js';
 import type { OutcomeWindow, WindowConfig } from './breaker.window.js';
 import type { FleetEvent, FleetGeneration } from './breaker.fleet.types.js';
@@ -95,7 +96,14 @@ export interface FailedBefore {
 
 /** Events the breaker machine accepts. Every `at` is epoch milliseconds supplied by the runtime. */
 export type BreakerEvent =
-  | { readonly type: 'call.requested'; readonly at: number }
+  | {
+      readonly type: 'call.requested';
+      readonly at: number;
+      /** Who is answered `tool.admitted` / `tool.rejected` (a registry driven by events); none: no answer. */
+      readonly replyTo?: AnyActorRef;
+      /** The tool the answer names. */
+      readonly tool?: string;
+    }
   | {
       readonly type: 'call.succeeded';
       readonly generation: number;
@@ -141,6 +149,22 @@ export type BreakerEvent =
   | { readonly type: 'breaker.release'; readonly at: number }
   | { readonly type: 'breaker.rearm'; readonly at: number }
   | FleetEvent;
+
+/** The chart's answer to a `call.requested` that carries `replyTo`. */
+export type ToolAnswer =
+  | {
+      readonly type: 'tool.admitted';
+      readonly tool: string;
+      /** The generation the call runs in: its outcome (`tool.succeeded` …) carries it back. */
+      readonly generation: number;
+    }
+  | {
+      readonly type: 'tool.rejected';
+      readonly tool: string;
+      readonly state: Exclude<BreakerState, 'closed'>;
+      /** Milliseconds left before a probe is admitted; null when not open. */
+      readonly remainingBackoffMs: number | null;
+    };
 
 /** Why the circuit opened. */
 export type OpenReason = 'threshold' | 'failureRate' | 'slowCallRate' | 'probeFailed' | 'probeTimeout';

@@ -11,6 +11,15 @@ export {
 export { givenStart, type BreakerStart, type BreakerStartValue } from './breaker.start.js';
 export { registryMachine, type RegistryMachine } from './registry.machine.js';
 export type { RegistryContext, RegistryEmitted, RegistryEvent, RegistryInput } from './registry.machine.js';
+export type {
+  BreakerReported,
+  RegistryToolEvent,
+  ReportedEvent,
+  ToolConfigs,
+  ToolEmitted,
+  ToolEventWarning,
+  ToolSpawn,
+} from './registry.protocol.js';
 export * from './breaker.fleet.js';
 export { FLEET_EVENT_TYPES } from './breaker.fleet.types.js';
 export type * from './breaker.fleet.types.js';

@@ -13,9 +13,28 @@
  *   breaker.spawn ──(shard full)──▶ openShard; routeSpawn ──▶ shard: spawnBreaker
  *   breaker.stop ──▶ routeStop ──▶ shard: stopBreaker;  shard.emptied ──(not the open one)──▶ stopShard
  *   running ──(openCircuits >= maxOpenCircuits)──▶ recoveryPause ──(below)──▶ running
+ *   tool.* ──▶ routeToolEvent (registry.protocol.ts);  breaker.reported ──▶ emitReported, countReported
+ *
+ * A registry driven by a user's machine with the tool events alone (no runtime class) spawns a
+ * breaker for each tool it is asked about and keeps it; a registry of `createRegistry` is driven
+ * by the runtime (`breaker.spawn`, `breaker.stop`, `breaker.opened`, `breaker.recovered`).
  */
 import { assign, emit, enqueueActions, sendTo, setup, stopChild } from 'xstate';
-import type { BreakerInput } from './breaker.types.js';
+import type { AnyActorRef } from 'xstate';
+import type { BreakerConfig, BreakerInput } from './breaker.types.js';
+import {
+  breakerEventOf,
+  breakerSystemId,
+  spawnsBreaker,
+  toolConfig,
+  toolEventProblem,
+  type BreakerReported,
+  type RegistryToolEvent,
+  type ToolConfigs,
+  type ToolEmitted,
+  type ToolEventWarning,
+  type ToolSpawn,
+} from './registry.protocol.js';
 import { registryShardLogic, SHARD_CAPACITY, type ShardEmptied } from './registry.shard.js';
 
 export interface RegistryContext {
@@ -33,12 +52,21 @@ export interface RegistryContext {
   readonly shardsOpened: number;
   /** Breakers spawned in a shard before the next one is opened. */
   readonly shardCapacity: number;
+  /** The breaker configurations of the tool events (`tool.request` …). */
+  readonly toolConfigs: ToolConfigs;
 }
 
 export interface RegistryInput {
   readonly maxOpenCircuits?: number | null;
   /** Breakers spawned in a shard before the next one is opened. @default SHARD_CAPACITY (1024) */
   readonly shardCapacity?: number;
+  /**
+   * The configuration of every tool driven by the tool events (`resolveBreakerConfig(options)`);
+   * required before the first `tool.request` or `tool.isolate`.
+   */
+  readonly breaker?: BreakerConfig;
+  /** Configurations of single tools driven by the tool events. */
+  readonly tools?: Readonly<Record<string, BreakerConfig>>;
 }
 
 export type RegistryEvent =
@@ -47,6 +75,8 @@ export type RegistryEvent =
       readonly tool: string;
       /** The breaker chart's input (its config, and a `start` for a restored or waking breaker). */
       readonly input: BreakerInput;
+      /** Spawned for the tool events: its systemId and the event that spawned it. */
+      readonly tools?: ToolSpawn;
     }
   | {
       readonly type: 'breaker.stop';
@@ -59,11 +89,15 @@ export type RegistryEvent =
   | ShardEmptied
   | { readonly type: 'breaker.opened'; readonly tool: string }
   | { readonly type: 'breaker.recovered'; readonly tool: string }
-  | { readonly type: 'registry.resetAll' };
+  | { readonly type: 'registry.resetAll' }
+  | RegistryToolEvent
+  | BreakerReported;
 
 export type RegistryEmitted =
   | { readonly type: 'recoveryPause'; readonly openCircuits: number; readonly limit: number }
-  | { readonly type: 'recoveryResumed'; readonly openCircuits: number };
+  | { readonly type: 'recoveryResumed'; readonly openCircuits: number }
+  | ToolEmitted
+  | ToolEventWarning;
 
 export const registryMachine = setup({
   types: {
@@ -97,8 +131,48 @@ export const registryMachine = setup({
         type: 'breaker.spawn' as const,
         tool: event.type === 'breaker.spawn' ? event.tool : '',
         input: event.type === 'breaker.spawn' ? event.input : (undefined as never),
+        ...(event.type === 'breaker.spawn' && event.tools !== undefined ? { tools: event.tools } : {}),
       }),
     ),
+    /**
+     * Sends a tool event to the tool's breaker as the breaker chart's event, stamped with
+     * `Date.now()` when it carries no `at`. A tool without a breaker gets one for a request or an
+     * isolation (`breaker.spawn`, the event sent once it has started); other events for it are
+     * dropped (an outcome of a breaker that is gone changes nothing). A malformed event is
+     * dropped with a `warning` (`toolEventProblem`).
+     */
+    routeToolEvent: enqueueActions(({ context, event, self, system, enqueue }) => {
+      const toolEvent = event as RegistryToolEvent;
+      const problem = toolEventProblem(toolEvent);
+      if (problem !== undefined) {
+        enqueue.emit({ type: 'warning', message: `tripstate: registryMachine dropped ${problem}` });
+        return;
+      }
+      const breakerEvent = breakerEventOf(toolEvent, toolEvent.at ?? Date.now());
+      const systemId = breakerSystemId(self, toolEvent.tool);
+      const breaker = (system as { get(id: string): AnyActorRef | undefined }).get(systemId);
+      if (breaker !== undefined) {
+        enqueue.sendTo(breaker, breakerEvent);
+        return;
+      }
+      if (!spawnsBreaker(toolEvent)) return;
+      enqueue.raise({
+        type: 'breaker.spawn',
+        tool: toolEvent.tool,
+        input: { config: toolConfig(context.toolConfigs, toolEvent.tool) },
+        tools: { systemId, first: breakerEvent },
+      });
+    }),
+    /** Emits a breaker's reported event with its tool. */
+    emitReported: emit(({ event }) => {
+      const { tool, event: reported } = event as BreakerReported;
+      return { ...reported, tool };
+    }),
+    /** Counts the open circuits from the breakers' reported events. */
+    countReported: assign({
+      openCircuits: ({ context, event }) =>
+        Math.max(0, context.openCircuits + (event as BreakerReported).openDelta),
+    }),
     routeStop: sendTo(
       ({ event }) => (event.type === 'breaker.stop' ? event.shard : ''),
       ({ event }) => ({
@@ -138,6 +212,7 @@ export const registryMachine = setup({
     shardFill: 0,
     shardsOpened: 0,
     shardCapacity: input.shardCapacity ?? SHARD_CAPACITY,
+    toolConfigs: { breaker: input.breaker, tools: input.tools },
   }),
   initial: 'running',
   on: {
@@ -153,6 +228,14 @@ export const registryMachine = setup({
     'breaker.opened': { actions: 'countOpened' },
     'breaker.recovered': { actions: 'countRecovered' },
     'registry.resetAll': { actions: ['stopShards', 'clearCounts'] },
+    'tool.request': { actions: 'routeToolEvent' },
+    'tool.succeeded': { actions: 'routeToolEvent' },
+    'tool.failed': { actions: 'routeToolEvent' },
+    'tool.released': { actions: 'routeToolEvent' },
+    'tool.reset': { actions: 'routeToolEvent' },
+    'tool.isolate': { actions: 'routeToolEvent' },
+    'tool.release': { actions: 'routeToolEvent' },
+    'breaker.reported': { actions: ['emitReported', 'countReported'] },
   },
   states: {
     running: {

@@ -24,6 +24,7 @@ import {
 } from 'xstate';
 import { breakerMachine, type BreakerMachine } from './breaker.machine.js';
 import type { BreakerInput } from './breaker.types.js';
+import { isReported, openDeltaOf, type BreakerReported, type ToolSpawn } from './registry.protocol.js';
 
 /**
  * The most breakers one shard spawns. A shard's spawn and stop cost the same whatever it holds;
@@ -40,7 +41,13 @@ export interface RegistryShardContext {
 }
 
 export type RegistryShardEvent =
-  | { readonly type: 'breaker.spawn'; readonly tool: string; readonly input: BreakerInput }
+  | {
+      readonly type: 'breaker.spawn';
+      readonly tool: string;
+      readonly input: BreakerInput;
+      /** Spawned for the registry's tool events: found by its systemId, reports its events. */
+      readonly tools?: ToolSpawn;
+    }
   | { readonly type: 'breaker.stop'; readonly tool: string };
 
 /** What a shard tells the registry. */
@@ -80,11 +87,51 @@ const active = (context: RegistryShardContext, children: RegistryShardSnapshot['
 
 /** The shard's named steps, each O(1) in what the shard holds (but `stopBreakers`: O(k)). */
 const steps = {
-  /** Creates the tool's breaker actor as the shard's child; it starts once the step is done. */
-  spawnBreaker(snapshot: RegistryShardSnapshot, tool: string, input: BreakerInput, scope: ShardScope): void {
-    const child = createActor(breakerMachine, { id: tool, src: 'breaker', parent: scope.self, input });
+  /**
+   * Creates the tool's breaker actor as the shard's child; it starts once the step is done. One
+   * spawned for the registry's tool events gets its systemId, reports its events to the registry
+   * (`reportEvents`), and is sent the event that spawned it once started.
+   */
+  spawnBreaker(
+    snapshot: RegistryShardSnapshot,
+    tool: string,
+    input: BreakerInput,
+    scope: ShardScope,
+    tools?: ToolSpawn,
+  ): void {
+    const child = createActor(breakerMachine, {
+      id: tool,
+      src: 'breaker',
+      parent: scope.self,
+      input,
+      ...(tools === undefined ? {} : { systemId: tools.systemId }),
+    });
     snapshot.children[tool] = child;
-    scope.defer(() => child.start());
+    if (tools === undefined) {
+      scope.defer(() => child.start());
+      return;
+    }
+    steps.reportEvents(tool, child, scope);
+    scope.defer(() => {
+      child.start();
+      child.send(tools.first);
+    });
+  },
+  /**
+   * Relays the breaker's `opened`, `halfOpened`, `isolated` and `closed` to the registry as
+   * `breaker.reported`, with whether the tool now counts as an open circuit.
+   */
+  reportEvents(tool: string, child: Actor<BreakerMachine>, scope: ShardScope): void {
+    const registry = scope.self._parent;
+    if (registry === undefined) return;
+    let countedOpen = false;
+    child.on('*', (event) => {
+      if (!isReported(event)) return;
+      const openDelta = openDeltaOf(event, countedOpen);
+      countedOpen = openDelta === 0 ? countedOpen : openDelta > 0;
+      const reported: BreakerReported = { type: 'breaker.reported', tool, event, openDelta };
+      (scope.system as unknown as Relaying)._relay(scope.self, registry, reported);
+    });
   },
   /** Takes the tool's breaker actor out of the shard; it stops once the step is done. */
   stopBreaker(snapshot: RegistryShardSnapshot, tool: string, scope: ShardScope): boolean {
@@ -126,7 +173,7 @@ export const registryShardLogic: ActorLogic<
     switch (event.type) {
       case 'breaker.spawn': {
         if (snapshot.children[event.tool] !== undefined) return snapshot; // one actor a tool
-        steps.spawnBreaker(snapshot, event.tool, event.input, scope);
+        steps.spawnBreaker(snapshot, event.tool, event.input, scope, event.tools);
         return active({ id: context.id, breakers: context.breakers + 1 }, snapshot.children);
       }
       case 'breaker.stop': {

@@ -49,7 +49,15 @@ export type {
   BreakerState,
   CloseReason,
   OpenReason,
+  ToolAnswer,
 } from '../machines/breaker.types.js';
+export type {
+  RegistryContext,
+  RegistryEmitted,
+  RegistryEvent,
+  RegistryInput,
+} from '../machines/registry.machine.js';
+export type { RegistryToolEvent, ReportedEvent, ToolEmitted } from '../machines/registry.protocol.js';
 export type {
   FleetRecord,
   FleetShare,

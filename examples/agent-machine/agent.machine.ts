@@ -1,29 +1,27 @@
 /**
- * A user's own XState v5 agent loop that embeds tripstate's statecharts: it spawns one
- * `breakerMachine` actor per tool and one `registryMachine` actor for all of them. It sends
- * each tool outcome to that tool's breaker (`call.succeeded` / `call.failed` with the
- * generation the call was admitted in), reacts to the breakers' emitted `opened` /
- * `halfOpened` / `closed` events by steering the "model" away from a broken tool (to its
- * fallback) until the breaker lets a probe through, and tells the registry which circuits
- * are open (`breaker.opened` / `breaker.recovered`). When the registry enters its recovery
- * pause (too many tools open at once) the agent stops calling tools until it resumes.
+ * A user's own XState v5 agent loop that drives tripstate's registry chart with events alone:
+ * it spawns one `registryMachine` actor, asks it before each tool call (`tool.request`, answered
+ * `tool.admitted` with the generation or `tool.rejected`), reports each outcome with that
+ * generation (`tool.succeeded` / `tool.failed`), and reacts to the registry's emitted `opened` /
+ * `halfOpened` / `closed` (each naming its tool) by steering the "model" away from a broken tool
+ * (to its fallback) until the breaker lets a probe through. The registry spawns one breaker per
+ * tool and counts the open circuits itself; when it enters its recovery pause (too many tools
+ * open at once) the agent stops calling tools until it resumes.
  *
- *   deciding ──▶ calling (callTool) ──▶ thinking ──(after thinkTime)──▶ deciding … ──▶ done
+ *   deciding ──▶ asking (tool.request) ──admitted──▶ calling (callTool) ──▶ thinking ──(after thinkTime)──▶ deciding … ──▶ done
+ *                       └──rejected──▶ thinking
  *   deciding ──(registry paused)──▶ paused ──(registry resumed)──▶ deciding
  */
-import { assign, enqueueActions, setup, type ActorRefFrom } from 'xstate';
+import { assign, sendTo, setup, type ActorRefFrom } from 'xstate';
 import {
-  breakerMachine,
   registryMachine,
   resolveBreakerConfig,
   type BreakerOptions,
+  type ToolAnswer,
 } from '../../src/index.js';
 import {
   callTool,
-  watchBreaker,
   watchRegistry,
-  type BreakerNews,
-  type BreakerRef,
   type RegistryNews,
   type RegistryRef,
   type ToolFn,
@@ -56,26 +54,30 @@ export interface AgentContext {
   readonly plan: readonly PlannedCall[];
   readonly now: () => number;
   readonly thinkTimeMs: number;
-  readonly breakers: Readonly<Record<string, BreakerRef>>;
   readonly registry: RegistryRef;
   /** Tools the agent avoids because their breaker opened. */
   readonly avoided: readonly string[];
-  /** Tools the registry was told are open. */
-  readonly openTools: readonly string[];
   /** True while the registry is in its recovery pause. */
   readonly paused: boolean;
   readonly step: number;
-  readonly current: { readonly tool: string; readonly args: Record<string, unknown> } | null;
+  /** The call being made, and the generation the registry admitted it in. */
+  readonly current: {
+    readonly tool: string;
+    readonly args: Record<string, unknown>;
+    readonly generation?: number;
+  } | null;
   /** What happened, one line per fact, for the user (and the test). */
   readonly log: readonly string[];
 }
 
-type AgentEvent = BreakerNews | RegistryNews;
+type AgentEvent = RegistryNews | ToolAnswer;
 
 const line = (context: AgentContext, text: string): readonly string[] => [
   ...context.log,
   `t=${String(context.now()).padStart(6)} ${text}`,
 ];
+
+const currentOf = (context: AgentContext) => context.current as NonNullable<AgentContext['current']>;
 
 export const agentMachine = setup({
   types: {
@@ -83,7 +85,7 @@ export const agentMachine = setup({
     events: {} as AgentEvent,
     input: {} as AgentInput,
   },
-  actors: { breaker: breakerMachine, registry: registryMachine, callTool, watchBreaker, watchRegistry },
+  actors: { registry: registryMachine, callTool, watchRegistry },
   guards: {
     isPlanDone: ({ context }) => context.step >= context.plan.length,
     isPaused: ({ context }) => context.paused,
@@ -101,33 +103,53 @@ export const agentMachine = setup({
         log: avoid ? line(context, `model avoids ${planned.tool} (circuit open), uses ${tool}`) : context.log,
       };
     }),
-    reportOutcome: enqueueActions(({ context, event, enqueue }) => {
-      const outcome = (event as unknown as { output: ToolOutcome }).output;
-      const breaker = context.breakers[outcome.tool];
-      if (!outcome.admitted || breaker === undefined) return;
-      const at = context.now();
-      enqueue.sendTo(
-        breaker,
-        outcome.ok
-          ? { type: 'call.succeeded', generation: outcome.generation, at }
+    askRegistry: sendTo(
+      ({ context }) => context.registry,
+      ({ context, self }) => ({
+        type: 'tool.request' as const,
+        tool: currentOf(context).tool,
+        replyTo: self,
+        at: context.now(),
+      }),
+    ),
+    keepGeneration: assign(({ context, event }) => ({
+      current: {
+        ...currentOf(context),
+        generation: (event as Extract<ToolAnswer, { type: 'tool.admitted' }>).generation,
+      },
+    })),
+    reportOutcome: sendTo(
+      ({ context }) => context.registry,
+      ({ context, event }) => {
+        const { tool, generation = 0 } = currentOf(context);
+        const outcome = (event as unknown as { output: ToolOutcome }).output;
+        const at = context.now();
+        return outcome.ok
+          ? { type: 'tool.succeeded' as const, tool, generation, at }
           : {
-              type: 'call.failed',
-              generation: outcome.generation,
+              type: 'tool.failed' as const,
+              tool,
+              generation,
               category: outcome.category,
               at,
               ...(outcome.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.retryAfterMs }),
-            },
-      );
-    }),
+            };
+      },
+    ),
     logOutcome: assign(({ context, event }) => {
-      const o = (event as unknown as { output: ToolOutcome }).output;
-      const text = !o.admitted
-        ? 'rejected by its breaker'
-        : o.ok
-          ? `ok: ${o.output}`
-          : `failed (${o.category})`;
-      return { log: line(context, `${o.tool} ${text}`), step: context.step + 1, current: null };
+      const outcome = (event as unknown as { output: ToolOutcome }).output;
+      const text = outcome.ok ? `ok: ${outcome.output}` : `failed (${outcome.category})`;
+      return {
+        log: line(context, `${currentOf(context).tool} ${text}`),
+        step: context.step + 1,
+        current: null,
+      };
     }),
+    logRejection: assign(({ context }) => ({
+      log: line(context, `${currentOf(context).tool} rejected by its breaker`),
+      step: context.step + 1,
+      current: null,
+    })),
     avoidTool: assign(({ context, event }) => {
       const e = event as Extract<AgentEvent, { type: 'tool.opened' }>;
       return {
@@ -142,16 +164,6 @@ export const agentMachine = setup({
         avoided: context.avoided.filter((t) => t !== e.tool),
         log: line(context, `breaker ${e.tool} ${why}`),
       };
-    }),
-    /** The registry counts open circuits: an opening once, a recovery (half-open or closed) once. */
-    tellRegistry: enqueueActions(({ context, event, enqueue }) => {
-      const e = event as BreakerNews;
-      const open = e.type === 'tool.opened';
-      if (open === context.openTools.includes(e.tool)) return;
-      enqueue.sendTo(context.registry, { type: open ? 'breaker.opened' : 'breaker.recovered', tool: e.tool });
-      enqueue.assign({
-        openTools: open ? [...context.openTools, e.tool] : context.openTools.filter((t) => t !== e.tool),
-      });
     }),
     pause: assign(({ context, event }) => {
       const e = event as Extract<AgentEvent, { type: 'registry.paused' }>;
@@ -168,16 +180,12 @@ export const agentMachine = setup({
 }).createMachine({
   id: 'agent',
   context: ({ input, spawn }) => {
-    const config = resolveBreakerConfig(input.breaker ?? {});
-    const breakers: Record<string, BreakerRef> = {};
-    for (const tool of Object.keys(input.tools)) {
-      const breaker = spawn('breaker', { id: `breaker.${tool}`, input: { config } });
-      spawn('watchBreaker', { id: `watch.${tool}`, input: { tool, breaker } });
-      breakers[tool] = breaker;
-    }
     const registry = spawn('registry', {
       id: 'registry',
-      input: { maxOpenCircuits: input.maxOpenCircuits ?? null },
+      input: {
+        breaker: resolveBreakerConfig(input.breaker ?? {}),
+        maxOpenCircuits: input.maxOpenCircuits ?? null,
+      },
     });
     spawn('watchRegistry', { id: 'watch.registry', input: { registry } });
     return {
@@ -185,10 +193,8 @@ export const agentMachine = setup({
       plan: input.plan,
       now: input.now,
       thinkTimeMs: input.thinkTimeMs ?? 1000,
-      breakers,
       registry,
       avoided: [],
-      openTools: [],
       paused: false,
       step: 0,
       current: null,
@@ -196,9 +202,9 @@ export const agentMachine = setup({
     };
   },
   on: {
-    'tool.opened': { actions: ['avoidTool', 'tellRegistry'] },
-    'tool.halfOpened': { actions: ['retryTool', 'tellRegistry'] },
-    'tool.closed': { actions: ['retryTool', 'tellRegistry'] },
+    'tool.opened': { actions: 'avoidTool' },
+    'tool.halfOpened': { actions: 'retryTool' },
+    'tool.closed': { actions: 'retryTool' },
     'registry.paused': { actions: 'pause' },
     'registry.resumed': { actions: 'resume' },
   },
@@ -208,19 +214,26 @@ export const agentMachine = setup({
       always: [
         { guard: 'isPlanDone', target: 'done' },
         { guard: 'isPaused', target: 'paused' },
-        { target: 'calling', actions: 'chooseTool' },
+        { target: 'asking', actions: 'chooseTool' },
       ],
     },
     paused: {
       on: { 'registry.resumed': { target: 'deciding', actions: 'resume' } },
     },
+    asking: {
+      entry: 'askRegistry',
+      on: {
+        'tool.admitted': { target: 'calling', actions: 'keepGeneration' },
+        'tool.rejected': { target: 'thinking', actions: 'logRejection' },
+      },
+    },
     calling: {
       invoke: {
         src: 'callTool',
         input: ({ context }) => {
-          const { tool, args } = context.current as NonNullable<AgentContext['current']>;
+          const { tool, args } = currentOf(context);
           const run = context.tools[tool] ?? (() => Promise.reject(new Error(`unknown tool ${tool}`)));
-          return { tool, args, run, breaker: context.breakers[tool] as BreakerRef, now: context.now };
+          return { args, run, now: context.now };
         },
         onDone: { target: 'thinking', actions: ['reportOutcome', 'logOutcome'] },
       },

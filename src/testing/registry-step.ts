@@ -73,6 +73,7 @@ class Step {
     this.registryEdges.push(...registryEdgesTaken(this.registry, event, next));
     this.registry = next;
     for (const e of emittedBy<RegistryEmitted>(actions)) {
+      if (e.type === 'warning') continue; // a dropped tool event: never sent by the runtime
       this.emitted.push(e.type === 'recoveryPause' ? { ...e, openTools: [...this.openTools] } : e);
     }
   }

@@ -1,7 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock, createActor } from 'xstate';
+import { SimulatedClock, createActor, type AnyActorRef, type SnapshotFrom } from 'xstate';
 import { agentMachine, type PlannedCall } from '../../examples/agent-machine/agent.machine.js';
 import type { ToolFn } from '../../examples/agent-machine/tool-actors.js';
+import type { breakerMachine } from '../../src/index.js';
+
+type AgentSnapshot = SnapshotFrom<typeof agentMachine>;
+
+/** The registry's breakers, by tool: the children of the shards its chart spawned. */
+function breakersOf(snapshot: AgentSnapshot): Record<string, SnapshotFrom<typeof breakerMachine>> {
+  const shards = Object.values(
+    snapshot.context.registry.getSnapshot().children as Record<string, AnyActorRef>,
+  );
+  const breakers: Record<string, SnapshotFrom<typeof breakerMachine>> = {};
+  for (const shard of shards)
+    for (const [tool, breaker] of Object.entries(
+      (shard.getSnapshot() as { children: Record<string, AnyActorRef> }).children,
+    ))
+      breakers[tool] = breaker.getSnapshot() as SnapshotFrom<typeof breakerMachine>;
+  return breakers;
+}
 
 const econnreset = (): Error => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 
@@ -19,11 +36,14 @@ async function run(tools: Record<string, ToolFn>, plan: readonly PlannedCall[], 
     },
   });
   actor.start();
+  // The registry stops with the agent when the plan is done: its breakers are read before.
+  let breakers = breakersOf(actor.getSnapshot());
   for (let i = 0; i < 1_000 && actor.getSnapshot().status !== 'done'; i++) {
+    breakers = breakersOf(actor.getSnapshot());
     await new Promise((resolve) => setImmediate(resolve));
     clock.increment(500);
   }
-  return { actor, snapshot: actor.getSnapshot() };
+  return { actor, snapshot: actor.getSnapshot(), breakers };
 }
 
 function searchTools(failures: number) {
@@ -44,18 +64,18 @@ function searchTools(failures: number) {
 const plan = (n: number): PlannedCall[] =>
   Array.from({ length: n }, () => ({ tool: 'search', fallback: 'cached_search' }));
 
-describe('an XState agent machine embedding breakerMachine actors', () => {
-  it('spawns one breaker actor per tool as its children', async () => {
+describe('an XState agent machine driving the registry chart with tool events', () => {
+  it('spawns the registry, which spawns one breaker per tool the agent asks about', async () => {
     const { tools } = searchTools(0);
-    const { snapshot } = await run(tools, plan(1));
-    expect(Object.keys(snapshot.context.breakers)).toEqual(['search', 'cached_search']);
-    expect(snapshot.children['breaker.search']).toBe(snapshot.context.breakers.search);
-    expect(snapshot.context.breakers.search?.getSnapshot().value).toBe('closed');
+    const { snapshot, breakers } = await run(tools, [...plan(2), { tool: 'cached_search' }]);
+    expect(snapshot.children.registry).toBe(snapshot.context.registry);
+    expect(Object.keys(breakers).sort()).toEqual(['cached_search', 'search']);
+    expect(breakers.search?.value).toBe('closed');
   });
 
   it('reacts to "opened" by using the fallback, and to "halfOpened" by probing the tool again', async () => {
     const { tools, calls } = searchTools(3);
-    const { snapshot } = await run(tools, plan(12));
+    const { snapshot, breakers } = await run(tools, plan(12));
     const log = snapshot.context.log.map((l) => l.replace(/^t=\s*\d+ /, ''));
 
     expect(log.slice(0, 7)).toEqual([
@@ -72,14 +92,14 @@ describe('an XState agent machine embedding breakerMachine actors', () => {
     expect(log.at(-1)).toBe('search ok: live results');
     // While open, the tool itself was never called: only the three failures and the successes.
     expect(calls.search).toBe(3 + log.filter((l) => l === 'search ok: live results').length);
-    expect(snapshot.context.breakers.search?.getSnapshot().value).toBe('closed');
+    expect(breakers.search?.value).toBe('closed');
     expect(snapshot.context.avoided).toEqual([]);
   });
 
   it('sends outcomes with the admission generation, so the breaker counts and resets correctly', async () => {
     const { tools } = searchTools(2);
-    const { snapshot } = await run(tools, plan(3));
-    const breaker = snapshot.context.breakers.search?.getSnapshot();
+    const { breakers } = await run(tools, plan(3));
+    const breaker = breakers.search;
     // Two failures counted, then a success in the same generation cleared them.
     expect(breaker?.value).toBe('closed');
     expect(breaker?.context).toMatchObject({ failureCount: 0, openCount: 0 });
@@ -87,10 +107,13 @@ describe('an XState agent machine embedding breakerMachine actors', () => {
 
   it('rejects a call while the breaker is open when the model has no fallback', async () => {
     const { tools, calls } = searchTools(100);
-    const { snapshot } = await run(tools, [...plan(3).map((p) => ({ tool: p.tool })), { tool: 'search' }]);
+    const { snapshot, breakers } = await run(tools, [
+      ...plan(3).map((p) => ({ tool: p.tool })),
+      { tool: 'search' },
+    ]);
     expect(snapshot.context.log.at(-1)).toMatch(/search rejected by its breaker$/);
     expect(calls.search).toBe(3);
-    expect(snapshot.context.breakers.search?.getSnapshot().context.deniedRequests).toBe(1);
+    expect(breakers.search?.context.deniedRequests).toBe(1);
   });
 
   it('never opens for invalid arguments', async () => {
@@ -99,18 +122,18 @@ describe('an XState agent machine embedding breakerMachine actors', () => {
         throw Object.assign(new Error('path must be relative'), { status: 422 });
       },
     };
-    const { snapshot } = await run(
+    const { snapshot, breakers } = await run(
       tools,
       Array.from({ length: 8 }, () => ({ tool: 'write' })),
     );
     expect(snapshot.context.log.every((l) => l.endsWith('write failed (invalid_parameters)'))).toBe(true);
-    expect(snapshot.context.breakers.write?.getSnapshot()).toMatchObject({
+    expect(breakers.write).toMatchObject({
       value: 'closed',
       context: { failureCount: 0, openCount: 0 },
     });
   });
 
-  it('spawns a registryMachine actor that counts its open circuits and pauses the agent while too many are open', async () => {
+  it('has the registry count its open circuits and pause the agent while too many are open', async () => {
     const calls = { search: 0, fetch: 0 };
     const tools: Record<string, ToolFn> = {
       search: async () => {

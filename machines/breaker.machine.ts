@@ -9,6 +9,7 @@
  *                                               halfOpen.idle ◀── probe freed ─────────┘
  *   any ──breaker.isolate──▶ isolated ──breaker.release──▶ closed;  any ──breaker.reset──▶ closed
  *   starting ──(input.start)──▶ the given state, context kept (open/probing/claiming re-armed); else closed
+ *   starting ──(input.start.outcome trips)──▶ open: a waking breaker's failure, taken as closed takes it
  *
  * Fleet (a `share`): `fleet.opened` / `fleet.closed` / `fleet.reset` of a newer fleet generation
  * move any state but `isolated`; `fleet.isolated` / `fleet.released` isolate and release it; a breaker in the fleet ends its backoff in `halfOpen.claiming`,
@@ -58,6 +59,17 @@ export const breakerMachine = breakerSetup
       // The input's `start` chooses the first state (breaker.start.ts); entries keep its context.
       starting: {
         always: [
+          // A waking breaker's tripping failure (`start.outcome`), by closed's own guards and actions.
+          {
+            guard: 'isTrippingFailure',
+            target: 'open',
+            actions: ['recordFailure', 'recordOutcome', 'tripCircuit'],
+          },
+          {
+            guard: 'isRateReached',
+            target: 'open',
+            actions: ['recordFailure', 'recordOutcome', 'tripCircuit'],
+          },
           { guard: 'startsClosed', target: 'closed' },
           { guard: 'startsOpen', target: 'open', actions: 'rearmStarted' },
           { guard: 'startsHalfOpenIdle', target: 'halfOpen.idle' },

@@ -8,6 +8,7 @@ import { breakerMachine, type BreakerEmitted } from '../machines/index.js';
 import type { StartOutcome } from '../machines/breaker.start.js';
 import { startedOpening } from '../machines/breaker.start.opening.js';
 import type { BreakerConfig, BreakerContext } from '../machines/breaker.types.js';
+import { createBreaker, createRegistry } from '../src/index.js';
 import { resolveBreakerConfig } from '../src/options.js';
 
 type Options = Parameters<typeof resolveBreakerConfig>[0];
@@ -163,5 +164,31 @@ describe('startedOpening: the opened event read back from the open context', () 
       expect(started.value).toEqual({ open: 'cooling' });
       expect(started.emitted).toEqual([startedOpening(started.context, outcome)]);
     }
+  });
+});
+
+describe('a woken breaker, once its actor runs', () => {
+  it('keeps neither the dormant context nor the failure it woke from in its actor input', () => {
+    const breaker = createBreaker({ failureThreshold: 2, minBackoffMs: 100 });
+    breaker.tryAcquire()?.failure('network');
+    expect(breaker.dormant).toBe(true);
+    breaker.tryAcquire()?.failure('network');
+    expect(breaker.state).toBe('open');
+    expect(breaker.actor.options.input).toEqual({ config: breaker.config });
+    breaker.stop();
+  });
+
+  it('announces its opening to the registry and the breaker listeners, once each', () => {
+    const registry = createRegistry({ defaults: { failureThreshold: 1, minBackoffMs: 100 } });
+    const heard: string[] = [];
+    registry.on('opened', (event) => heard.push(`registry ${event.tool} ${event.reason}`));
+    registry.breaker('search').on('opened', (event) => heard.push(`breaker ${event.category}`));
+    registry.tryAcquire('search')?.failure('network');
+    expect(registry.state('search')).toBe('open');
+    expect(heard.sort()).toEqual(['breaker network', 'registry search threshold']);
+    expect(registry.breaker('search').actor.options.input).toEqual({
+      config: registry.breaker('search').config,
+    });
+    registry.stop();
   });
 });

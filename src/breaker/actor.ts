@@ -86,3 +86,13 @@ export function adoptBy(
   host.adopt(breaker);
   if (outcome !== undefined) announceStartedOpening(actor, outcome);
 }
+
+/**
+ * Lets go of the `start` in a started actor's input: XState keeps an actor's input for its
+ * whole life, and the chart reads `start` only in its first step, so an open circuit would
+ * otherwise keep the dormant context it woke from and the failure that woke it.
+ */
+export function forgetStart(actor: Actor<BreakerMachine>): void {
+  const input = actor.options.input as { start?: BreakerStart } | undefined;
+  if (input?.start !== undefined) delete input.start;
+}

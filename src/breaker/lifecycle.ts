@@ -34,7 +34,7 @@ import {
 } from '../snapshot.js';
 import { CallCounts, type BreakerStats, type CallOutcome } from '../stats.js';
 import type { Breaker } from './breaker.js';
-import { adoptBy, breakerInput, createBreakerActor, dormantSnapshot, startOf } from './actor.js';
+import * as actors from './actor.js';
 import { PendingBatch } from './batch.js';
 import { diagnosticsOf, stateName, type BreakerDiagnostics } from './diagnostics.js';
 import { BREAKER_EVENT_TYPES, checkListener, guarded, type BreakerEventMap } from './events.js';
@@ -126,13 +126,13 @@ export abstract class BreakerLifecycle {
    * the chart takes it in its first step and starts open.
    */
   protected spawn(from: LiveBreakerSnapshot | 'dormant', outcome?: StartOutcome): Actor<BreakerMachine> {
-    const snapshot = from === 'dormant' ? dormantSnapshot(this.dormantContext) : from;
-    const start = startOf(snapshot, this.now(), outcome);
+    const snapshot = from === 'dormant' ? actors.dormantSnapshot(this.dormantContext) : from;
+    const start = actors.startOf(snapshot, this.now(), outcome);
     const host = this.host;
     const actor =
       host === undefined
-        ? createBreakerActor(this.options, start, () => this.flush())
-        : host.spawnActor(this.self(), breakerInput(this.options.config, start));
+        ? actors.createBreakerActor(this.options, start, () => this.flush())
+        : host.spawnActor(this.self(), actors.breakerInput(this.options.config, start));
     this.runningActor = actor;
     const counts = this.counts;
     actor.on('*', (event) => counts.transition(event));
@@ -141,7 +141,8 @@ export abstract class BreakerLifecycle {
       actor.on('healthCheckStarted', ({ generation }) => this.runHealthCheck(generation));
     }
     if (host === undefined) actor.start();
-    else adoptBy(host, this.self(), actor, outcome);
+    else actors.adoptBy(host, this.self(), actor, outcome);
+    actors.forgetStart(actor);
     return actor;
   }
 
@@ -227,7 +228,7 @@ export abstract class BreakerLifecycle {
     this.flush();
     const live =
       actor === undefined
-        ? dormantSnapshot(this.dormantContext)
+        ? actors.dormantSnapshot(this.dormantContext)
         : (actor.getPersistedSnapshot() as unknown as LiveBreakerSnapshot);
     return { ...live, context: persistedContext(live.context) };
   }

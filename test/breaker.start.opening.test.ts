@@ -192,3 +192,26 @@ describe('a woken breaker, once its actor runs', () => {
     registry.stop();
   });
 });
+
+describe('a dormant breaker woken by a failure that trips a time window', () => {
+  it('opens even when its clock moves on between two reads of the same failure', () => {
+    // Each read of the clock is 1 ms later: the window's oldest failure (at 0) leaves it at 1,000.
+    let t = 0;
+    const clock = { now: () => t++, setTimeout: () => 0, clearTimeout: () => undefined };
+    const breaker = createBreaker({
+      failureThreshold: 10,
+      window: { ms: 1_000, buckets: 10 },
+      minimumCalls: 2,
+      failureRateThreshold: 0.5,
+      minBackoffMs: 100,
+      clock,
+    });
+    breaker.tryAcquire()?.failure('network');
+    const permit = breaker.tryAcquire();
+    t = 999;
+    permit?.failure('network');
+    expect(breaker.state).toBe('open');
+    expect(breaker.failureCount).toBe(2);
+    breaker.stop();
+  });
+});

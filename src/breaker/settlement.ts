@@ -84,13 +84,14 @@ export abstract class BreakerSettlement extends BreakerShareStatus {
       const context = this.dormantContext;
       if (this.isStopped || generation !== context.generation || !countsAsFailure(context.config, category))
         return;
-      const next = dormantFailure(context, category, this.now, durationMs);
+      const at = this.now(); // one reading: the chart must see the failure the dormant check saw
+      const next = dormantFailure(context, category, at, durationMs);
       if (next !== 'wake') {
         this.dormantContext = next;
         return;
       }
       // It trips: the chart takes this failure in its first step and starts open.
-      this.spawn('dormant', this.#failure(generation, category, error, durationMs));
+      this.spawn('dormant', this.#failure(generation, category, error, durationMs, at));
       return;
     }
     const { value, context } = this.actor.getSnapshot();
@@ -130,13 +131,19 @@ export abstract class BreakerSettlement extends BreakerShareStatus {
   }
 
   /** The chart's `call.failed` for a call admitted in `generation` that failed with `error`. */
-  #failure(generation: number, category: ErrorCategory, error: unknown, durationMs?: number): StartOutcome {
+  #failure(
+    generation: number,
+    category: ErrorCategory,
+    error: unknown,
+    durationMs?: number,
+    at = this.now(),
+  ): StartOutcome {
     const retryAfterMs = error === undefined ? undefined : retryAfterOf(this.options, error, this.now());
     return {
       type: 'call.failed',
       generation,
       category,
-      at: this.now(),
+      at,
       ...(retryAfterMs ? { retryAfterMs } : {}),
       ...measured(durationMs),
     };

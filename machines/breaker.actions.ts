@@ -7,12 +7,11 @@ import {
   countsAsFailure,
   nextBackoff,
   openDuration,
-  rateReached,
   remainingBackoff,
   withFailureRecorded,
   withFailuresCleared,
 } from './breaker.logic.js';
-import { createWindow, windowTotals, withOutcome } from './breaker.window.js';
+import { createWindow, withOutcome } from './breaker.window.js';
 import {
   countedOutcome,
   initialBreakerContext,
@@ -22,7 +21,8 @@ import {
   timeOf,
 } from './breaker.context.js';
 import { breakerSetup } from './breaker.setup.js';
-import { keepsGivenContext } from './breaker.start.js';
+import { keepsGivenContext, stepEvent } from './breaker.start.js';
+import { openReason } from './breaker.start.opening.js';
 import type {
   BreakerContext,
   BreakerEmitted,
@@ -51,7 +51,8 @@ function openingFor(
     assigned: { currentBackoffMs: backoffMs, openedAt: at, retryAt, openCount: context.openCount + 1 },
     opened: {
       reason,
-      backoffMs: duration,
+      // As `retryAt - openedAt`, which is what a woken breaker's runtime reads back (exact).
+      backoffMs: retryAt - at,
       retryAt,
       failureCount: context.failureCount,
       category,
@@ -65,11 +66,13 @@ export const breakerActions = {
     generation: ({ context, event }) =>
       keepsGivenContext(event) ? context.generation : context.generation + 1,
   }),
-  recordFailure: breakerSetup.assign(({ context, event }) =>
-    event.type === 'call.failed'
+  /** A counted failure; also a woken breaker's `start.outcome` (stepEvent), as every opening action. */
+  recordFailure: breakerSetup.assign(({ context, event: step }) => {
+    const event = stepEvent(step);
+    return event.type === 'call.failed'
       ? withFailureRecorded(context, event.category, event.at, event.count ?? 1)
-      : context,
-  ),
+      : context;
+  }),
   /** The failures a success carries (`failedBefore`), recorded as their own `call.failed` would be. */
   recordFailuresBefore: breakerSetup.assign(({ context, event }) => {
     if (event.type !== 'call.succeeded' || event.failedBefore === undefined) return context;
@@ -80,7 +83,8 @@ export const breakerActions = {
   }),
   clearFailures: breakerSetup.assign(({ context }) => withFailuresCleared(context)),
   recordOutcome: breakerSetup.assign({
-    window: ({ context, event }) => {
+    window: ({ context, event: step }) => {
+      const event = stepEvent(step);
       const { config, window } = context;
       const outcome = countedOutcome(context, event);
       if (config.window === null || window === null || outcome === null) return window;
@@ -88,14 +92,10 @@ export const breakerActions = {
       return withOutcome(config.window, window, (event as { at: number }).at, outcome.failed, outcome.slow);
     },
   }),
-  tripCircuit: breakerSetup.enqueueActions(({ context, event, enqueue }) => {
+  tripCircuit: breakerSetup.enqueueActions(({ context, event: step, enqueue }) => {
+    const event = stepEvent(step);
     if (event.type !== 'call.failed' && event.type !== 'call.succeeded') return;
-    const { config, window } = context;
-    const rate =
-      config.window === null || window === null
-        ? null
-        : rateReached(config, windowTotals(config.window, window, event.at));
-    const reason = context.failureCount >= config.failureThreshold ? 'threshold' : (rate ?? 'threshold');
+    const reason = openReason(context, event.at);
     const failed = event.type === 'call.failed';
     const { assigned, opened } = openingFor(
       context,

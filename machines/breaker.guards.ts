@@ -10,6 +10,7 @@ import {
 } from './breaker.logic.js';
 import { currentOutcome } from './breaker.context.js';
 import type { BreakerArgs } from './breaker.setup.js';
+import { stepEvent } from './breaker.start.js';
 
 export const breakerGuards = {
   isCurrentGeneration: ({ context, event }: BreakerArgs) =>
@@ -18,16 +19,22 @@ export const breakerGuards = {
     event.type === 'call.failed' &&
     isCurrent(context, event.generation) &&
     countsAsFailure(context.config, event.category),
-  isTrippingFailure: ({ context, event }: BreakerArgs) =>
-    event.type === 'call.failed' &&
-    isCurrent(context, event.generation) &&
-    countsAsFailure(context.config, event.category) &&
-    reachesThreshold(context, event.count ?? 1),
+  // Also in the first step of a woken breaker: its `start.outcome` is the failure read.
+  isTrippingFailure: ({ context, event: step }: BreakerArgs) => {
+    const event = stepEvent(step);
+    return (
+      event.type === 'call.failed' &&
+      isCurrent(context, event.generation) &&
+      countsAsFailure(context.config, event.category) &&
+      reachesThreshold(context, event.count ?? 1)
+    );
+  },
   hasFailuresToClear: ({ context, event }: BreakerArgs) =>
     event.type === 'call.succeeded' &&
     isCurrent(context, event.generation) &&
     (context.failureCount > 0 || event.failedBefore !== undefined),
-  isRateReached: ({ context, event }: BreakerArgs) => {
+  isRateReached: ({ context, event: step }: BreakerArgs) => {
+    const event = stepEvent(step);
     const outcome = currentOutcome(context, event);
     if (outcome === null || (event.type === 'call.failed' && event.inWindow === true)) return false;
     return tripsOnRate(context, (event as { at: number }).at, outcome.failed, outcome.slow);

@@ -9,6 +9,7 @@
  *                                               halfOpen.idle ◀── probe freed ─────────┘
  *   any ──breaker.isolate──▶ isolated ──breaker.release──▶ closed;  any ──breaker.reset──▶ closed
  *   starting ──(input.start)──▶ the given state, context kept (open/probing/claiming re-armed); else closed
+ *   starting ──(input.start.outcome trips)──▶ open: a waking breaker's failure, taken as closed takes it
  *   call.requested with `replyTo` (a registry driven by events) is answered tool.admitted / tool.rejected
  *
  * Fleet (a `share`): `fleet.opened` / `fleet.closed` / `fleet.reset` of a newer fleet generation
@@ -60,6 +61,17 @@ export const breakerMachine = breakerSetup
       // The input's `start` chooses the first state (breaker.start.ts); entries keep its context.
       starting: {
         always: [
+          // A waking breaker's tripping failure (`start.outcome`), by closed's own guards and actions.
+          {
+            guard: 'isTrippingFailure',
+            target: 'open',
+            actions: ['recordFailure', 'recordOutcome', 'tripCircuit'],
+          },
+          {
+            guard: 'isRateReached',
+            target: 'open',
+            actions: ['recordFailure', 'recordOutcome', 'tripCircuit'],
+          },
           { guard: 'startsClosed', target: 'closed' },
           { guard: 'startsOpen', target: 'open', actions: 'rearmStarted' },
           { guard: 'startsHalfOpenIdle', target: 'halfOpen.idle' },

@@ -8,7 +8,7 @@ export {
   isErrorCategory,
   type ErrorCategory,
 } from './categories.js';
-export { givenStart, type BreakerStart, type BreakerStartValue } from './breaker.start.js';
+export { givenStart, type BreakerStart, type BreakerStartValue, type StartOutcome } from './breaker.start.js';
 export { registryMachine, type RegistryMachine } from './registry.machine.js';
 export type { RegistryContext, RegistryEmitted, RegistryEvent, RegistryInput } from './registry.machine.js';
 export type {

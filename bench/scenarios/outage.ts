@@ -6,7 +6,7 @@
  * seconds long before the fix, milliseconds after); heap is measured after a full collection.
  */
 import { createActor, type AnyActorRef } from 'xstate';
-import { breakerMachine } from '../../machines/breaker.machine.js';
+import { breakerMachine, initialBreakerContext } from '../../machines/breaker.machine.js';
 import type { BenchConfig } from '../config.js';
 import { HOUR_MS } from '../contenders.js';
 import { createRegistry, type Registry } from '../../src/index.js';
@@ -74,19 +74,24 @@ function openThen(
 
 /**
  * The floor under (b): XState alone, no registry. For each circuit, a breaker actor created and
- * started in one actor system (as a registry does) and sent the failure that opens it.
+ * started in one actor system (as a registry does) and sent the failure that opens it; or, with
+ * `inInput`, started with that failure in its input (`start.outcome`), as a waking breaker is.
  */
-function bareOpening(count: number): { ns: number; cpu: string } {
+function bareOpening(count: number, inInput = false): { ns: number; cpu: string } {
   const { config } = resolveBreakerOptions(openOptions);
   const heapBefore = heapUsed();
   const root = createActor(breakerMachine, { input: { config }, clock: unrefClock });
   indexScheduler(root.system);
   const actors: AnyActorRef[] = [];
   const at = Date.now();
+  const closed = { ...initialBreakerContext(config), generation: 1 };
   const ns = timed(() => {
     for (let i = 0; i < count; i++) {
-      const actor = createActor(breakerMachine, { input: { config }, parent: root, id: `t${i}` }).start();
-      actor.send({ type: 'call.failed', generation: 1, category: 'network', at });
+      const failure = { type: 'call.failed', generation: 1, category: 'network', at } as const;
+      const start = { value: 'closed', context: closed, at, outcome: failure } as const;
+      const input = inInput ? { config, start } : { config };
+      const actor = createActor(breakerMachine, { input, parent: root, id: `t${i}` }).start();
+      if (!inInput) actor.send(failure);
       actors.push(actor);
     }
   });
@@ -107,6 +112,7 @@ export function outage(config: BenchConfig): Promise<ScenarioResult> {
     for (let i = 0; i < resets; i++) registry.reset(tools[i]!);
   });
   const bare = bareOpening(circuits); // last: as warm as the registry's runs
+  const bareInInput = bareOpening(circuits, true);
 
   const per = (ns: number, n: number): string => `${formatNs(ns)} (${formatNs(ns / n)} each)`;
   const targets: Target[] = config.smoke
@@ -142,6 +148,11 @@ export function outage(config: BenchConfig): Promise<ScenarioResult> {
             `  XState alone: ${circuits} actors started, opened`,
             per(bare.ns, circuits),
             `the floor: no registry; ${bare.cpu}`,
+          ],
+          [
+            `  XState alone: ${circuits} actors started open`,
+            per(bareInInput.ns, circuits),
+            `the failure in the input (start.outcome); ${bareInInput.cpu}`,
           ],
           [`stop() with ${circuits} open`, formatNs(stopNs), `cpu ${formatNs(stopCpu)}`],
           [`resetAll() with ${circuits} open`, formatNs(resetAllNs), `cpu ${formatNs(resetAllCpu)}`],

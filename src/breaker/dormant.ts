@@ -28,17 +28,17 @@ export function dormantSuccess(
 }
 
 /**
- * The chart's `recordFailure` and `recordOutcome` for a counting failure below the thresholds;
- * `'wake'` when it reaches the failure threshold or trips a rate.
+ * The chart's `recordFailure` and `recordOutcome` for a counting failure at `at` (epoch
+ * milliseconds) below the thresholds; `'wake'` when it reaches the failure threshold or trips a
+ * rate, the failure then handed to the chart with the same `at`.
  */
 export function dormantFailure(
   context: BreakerContext,
   category: ErrorCategory,
-  now: () => number,
+  at: number,
   durationMs: number | undefined,
 ): BreakerContext | 'wake' {
   if (reachesThreshold(context)) return 'wake';
-  const at = now();
   const slow = isSlowCall(context.config, category, durationMs);
   if (tripsWindow(context, at, true, slow)) return 'wake';
   recordInPlace(context, at, true, slow);

@@ -33,6 +33,20 @@ export function checkListener(
   }
 }
 
+/** `listener`, made so that an error it throws goes to `threw`, not to the emitter. @internal */
+export function guarded(
+  listener: (event: BreakerEmitted) => void,
+  threw: (error: unknown) => void,
+): (event: BreakerEmitted) => void {
+  return (event) => {
+    try {
+      listener(event);
+    } catch (error) {
+      threw(error);
+    }
+  };
+}
+
 /** A subscribed listener, and how to detach it from the actor it is attached to. @internal */
 export type Listener = {
   readonly type: keyof BreakerEventMap;

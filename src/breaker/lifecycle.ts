@@ -10,6 +10,7 @@ import {
   initialBreakerContext,
   type BreakerMachine,
 } from '../../machines/breaker.machine.js';
+import type { StartOutcome } from '../../machines/breaker.start.js';
 import type {
   BreakerConfig,
   BreakerContext,
@@ -33,10 +34,10 @@ import {
 } from '../snapshot.js';
 import { CallCounts, type BreakerStats, type CallOutcome } from '../stats.js';
 import type { Breaker } from './breaker.js';
-import { breakerInput, createBreakerActor, dormantSnapshot, startOf } from './actor.js';
+import * as actors from './actor.js';
 import { PendingBatch } from './batch.js';
 import { diagnosticsOf, stateName, type BreakerDiagnostics } from './diagnostics.js';
-import { BREAKER_EVENT_TYPES, checkListener, type BreakerEventMap } from './events.js';
+import { BREAKER_EVENT_TYPES, checkListener, guarded, type BreakerEventMap } from './events.js';
 import { HealthCheckRunner } from './health-check.js';
 import type { ActorPlacement, BreakerHost, FleetHooks } from './host.js';
 import { BreakerListeners } from './listeners.js';
@@ -121,15 +122,17 @@ export abstract class BreakerLifecycle {
   /**
    * Starts the actor, the chart starting in the state and context of a restored snapshot, or
    * closed with the dormant context: created here for a standalone breaker, spawned by the
-   * registry chart for a registry's.
+   * registry chart for a registry's. With `outcome` (the failure that trips a dormant breaker),
+   * the chart takes it in its first step and starts open.
    */
-  protected spawn(from: LiveBreakerSnapshot | 'dormant'): Actor<BreakerMachine> {
-    const start = startOf(from === 'dormant' ? dormantSnapshot(this.dormantContext) : from, this.now());
+  protected spawn(from: LiveBreakerSnapshot | 'dormant', outcome?: StartOutcome): Actor<BreakerMachine> {
+    const snapshot = from === 'dormant' ? actors.dormantSnapshot(this.dormantContext) : from;
+    const start = actors.startOf(snapshot, this.now(), outcome);
     const host = this.host;
     const actor =
       host === undefined
-        ? createBreakerActor(this.options, start, () => this.flush())
-        : host.spawnActor(this.self(), breakerInput(this.options.config, start));
+        ? actors.createBreakerActor(this.options, start, () => this.flush())
+        : host.spawnActor(this.self(), actors.breakerInput(this.options.config, start));
     this.runningActor = actor;
     const counts = this.counts;
     actor.on('*', (event) => counts.transition(event));
@@ -138,7 +141,8 @@ export abstract class BreakerLifecycle {
       actor.on('healthCheckStarted', ({ generation }) => this.runHealthCheck(generation));
     }
     if (host === undefined) actor.start();
-    else host.adopt(this.self());
+    else actors.adoptBy(host, this.self(), actor, outcome);
+    actors.forgetStart(actor);
     return actor;
   }
 
@@ -185,14 +189,10 @@ export abstract class BreakerLifecycle {
    */
   on<K extends keyof BreakerEventMap>(type: K, listener: (event: BreakerEventMap[K]) => void): () => void {
     checkListener('breaker', BREAKER_EVENT_TYPES, type, listener);
-    const fn = (event: BreakerEmitted): void => {
-      try {
-        (listener as (event: BreakerEmitted) => void)(event);
-      } catch (error) {
-        if (this.host) this.host.listenerThrew(this.self(), type, error);
-        else console.error(`tripstate: a breaker ${type} listener threw`, error);
-      }
-    };
+    const fn = guarded(listener as (event: BreakerEmitted) => void, (error) => {
+      if (this.host) this.host.listenerThrew(this.self(), type, error);
+      else console.error(`tripstate: a breaker ${type} listener threw`, error);
+    });
     return this.listeners.add(type, fn, this.runningActor);
   }
 
@@ -228,7 +228,7 @@ export abstract class BreakerLifecycle {
     this.flush();
     const live =
       actor === undefined
-        ? dormantSnapshot(this.dormantContext)
+        ? actors.dormantSnapshot(this.dormantContext)
         : (actor.getPersistedSnapshot() as unknown as LiveBreakerSnapshot);
     return { ...live, context: persistedContext(live.context) };
   }

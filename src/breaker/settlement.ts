@@ -4,6 +4,7 @@
  * breaker) is done here with the chart's own functions, or batched; the rest goes to the chart.
  */
 import { countsAsFailure, isSlowCall, reachesThreshold } from '../../machines/breaker.logic.js';
+import type { StartOutcome } from '../../machines/breaker.start.js';
 import type { ErrorCategory } from '../../machines/categories.js';
 import { abortCategory } from '../classify.js';
 import type { CallOutcome } from '../stats.js';
@@ -83,12 +84,15 @@ export abstract class BreakerSettlement extends BreakerShareStatus {
       const context = this.dormantContext;
       if (this.isStopped || generation !== context.generation || !countsAsFailure(context.config, category))
         return;
-      const next = dormantFailure(context, category, this.now, durationMs);
+      const at = this.now(); // one reading: the chart must see the failure the dormant check saw
+      const next = dormantFailure(context, category, at, durationMs);
       if (next !== 'wake') {
         this.dormantContext = next;
         return;
       }
-      this.spawn('dormant');
+      // It trips: the chart takes this failure in its first step and starts open.
+      this.spawn('dormant', this.#failure(generation, category, error, durationMs, at));
+      return;
     }
     const { value, context } = this.actor.getSnapshot();
     if (generation !== context.generation) return;
@@ -123,15 +127,26 @@ export abstract class BreakerSettlement extends BreakerShareStatus {
   }
 
   #sendFailure(generation: number, category: ErrorCategory, error: unknown, durationMs?: number): void {
+    this.send(this.#failure(generation, category, error, durationMs));
+  }
+
+  /** The chart's `call.failed` for a call admitted in `generation` that failed with `error`. */
+  #failure(
+    generation: number,
+    category: ErrorCategory,
+    error: unknown,
+    durationMs?: number,
+    at = this.now(),
+  ): StartOutcome {
     const retryAfterMs = error === undefined ? undefined : retryAfterOf(this.options, error, this.now());
-    this.send({
+    return {
       type: 'call.failed',
       generation,
       category,
-      at: this.now(),
+      at,
       ...(retryAfterMs ? { retryAfterMs } : {}),
       ...measured(durationMs),
-    });
+    };
   }
 
   /** A permit admitted in `generation` was given back without a result. */

@@ -4,7 +4,7 @@
  * events, and the breaker must match after every step.
  */
 import { transition } from 'xstate';
-import type { BreakerEmitted } from '../../machines/breaker.types.js';
+import type { BreakerContext, BreakerEmitted } from '../../machines/breaker.types.js';
 import type { Breaker, Permit } from '../breaker.js';
 import type { PersistedBreakerSnapshot } from '../snapshot.js';
 import type { BreakerPathReport, BreakerPathRunOptions } from './run.types.js';
@@ -102,20 +102,33 @@ class PathRun {
     const label = `step ${index} (${event.type})`;
     this.options.log?.(`${label} ${show(event)}`);
     const [after, actions] = transition(breakerTestMachine, before, event);
-    for (const taken of breakerTestMachine.getTransitionData(before, event)) {
-      this.edges.add(testEdgeKey(taken, BREAKER_TIMER_EVENTS));
-    }
+    const taken = breakerTestMachine
+      .getTransitionData(before, event)
+      .map((t) => testEdgeKey(t, BREAKER_TIMER_EVENTS));
     const expectedEmitted = actions
       .filter((action) => (action.type as string) === 'xstate.emit')
       .map((action) => (action.params as { event: BreakerEmitted }).event);
     this.#emitted = [];
     const dormant = this.#breaker.dormant;
     this.#execute(event, before, after, label);
-    // A breaker that got its actor: its chart started, woken in `closed` or restored in its state.
-    if (!this.#breaker.dormant && (dormant || event.type === 'breaker.rearm')) {
-      const config = before.context.config;
-      this.edges.add(startEdge(config, event.type === 'breaker.rearm' ? modelValue(before) : 'closed'));
-    }
+    // A breaker that got its actor: its chart started, woken in `closed` or restored in its state;
+    // woken by a failure, the chart took it in its first step (`start.outcome`).
+    const started = !this.#breaker.dormant && (dormant || event.type === 'breaker.rearm');
+    const woken =
+      started && dormant && event.type === 'call.failed'
+        ? { context: breakerContext(before.context) as unknown as BreakerContext, outcome: event }
+        : undefined;
+    const startTaken = started
+      ? startEdge(
+          before.context.config,
+          event.type === 'breaker.rearm' ? modelValue(before) : 'closed',
+          woken,
+        )
+      : undefined;
+    // A chart that started open took that start edge instead of closed's edge for the failure.
+    const openedAtStart = woken !== undefined && startTaken?.includes(' → breaker.open ') === true;
+    if (!openedAtStart) for (const edge of taken) this.edges.add(edge);
+    if (startTaken !== undefined) this.edges.add(startTaken);
     this.#model = after;
     this.check(label);
     expectEqual(`${label}: emitted events`, this.#emitted, expectedEmitted);

@@ -57,6 +57,18 @@ describe('shortest paths to every transition of a windowed two-probe breaker', (
       expect(report.steps).toBe(path.steps.length - 1);
     },
   );
+
+  it.each(windowPaths.map((path) => [describeBreakerPath(path), path] as const))(
+    'the runtime follows the chart with a rejected listener (dormant until a rate trips): %s',
+    async (_name, path) => {
+      const report = await runBreakerPath(
+        windowModel,
+        path,
+        runOptions(windowOptions, { perRejection: true }),
+      );
+      expect(report.steps).toBe(path.steps.length - 1);
+    },
+  );
 });
 
 describe('shortest paths of a one-probe breaker with a health check', () => {

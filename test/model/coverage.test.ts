@@ -59,6 +59,14 @@ beforeAll(async () => {
     ...shortestPaths.map((path) => runBreakerPath(richModel, path, runOptions(richOptions))),
     ...simplePaths.map((path) => runBreakerPath(smallModel, path, runOptions(smallOptions))),
     ...windowPaths.map((path) => runBreakerPath(windowModel, path, runOptions(windowOptions))),
+    // With a rejected listener a breaker stays dormant (no actor) until an outcome gives the chart
+    // work: the failure that trips it is taken in the chart's first step (the starting edges to open).
+    ...shortestPaths.map((path) =>
+      runBreakerPath(richModel, path, runOptions(richOptions, { perRejection: true })),
+    ),
+    ...windowPaths.map((path) =>
+      runBreakerPath(windowModel, path, runOptions(windowOptions, { perRejection: true })),
+    ),
     ...healthCheckPaths.map((path) => runBreakerPath(healthCheckModel, path, runOptions(healthCheckOptions))),
     ...fleetPaths.map((path) => runBreakerPath(fleetModel, path, runOptions(fleetOptions))),
   ];

@@ -223,7 +223,7 @@ export class Breaker extends BreakerSettlement {
     return new CallHandlers(
       generation,
       (value) => {
-        this.succeeded(generation);
+        this.quietSucceeded(generation);
         return value;
       },
       (error) => {

@@ -15,6 +15,25 @@ import { recordInPlace, recordQuietSuccess, tripsWindow, windowTime } from './wi
 
 /** The outcomes of a breaker's calls. @internal */
 export abstract class BreakerSettlement extends BreakerShareStatus {
+  /**
+   * A success of a call the short lane admitted in `generation` (no duration measured): on a
+   * dormant breaker with nothing to clear whose window (if any) only turns, a counter and the
+   * ring's head, small enough to inline into the settle handler; anything else `succeeded` does.
+   */
+  protected quietSucceeded(generation: number): void {
+    const context = this.dormantContext;
+    if (
+      this.runningActor === undefined &&
+      context.generation === generation &&
+      context.failureCount === 0 &&
+      recordQuietSuccess(context)
+    ) {
+      this.counts.successes++;
+      return;
+    }
+    this.succeeded(generation);
+  }
+
   /** A call admitted in `generation` succeeded (in `durationMs`, when measured). */
   protected succeeded(generation: number, durationMs?: number): void {
     this.counts.successes++;

@@ -2,11 +2,11 @@
  * What `fn` may return: a native promise, a plain value, a thenable, a subclassed promise, a
  * promise with its own `then`, a promise of another realm, an object that only looks like a
  * promise. `execute()` settles with what `Promise.resolve(result)` would give, on its first call
- * (the full path) and on later calls (the short lane of a closed breaker) alike.
+ * (the full path), on later calls (the short lane of a closed breaker) and in a registry alike.
  */
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import type { Breaker } from '../src/index.js';
+import { createRegistry, type Breaker } from '../src/index.js';
 import { networkError, testBreaker } from './helpers.js';
 
 /** A breaker whose first call is made, so the next one takes the short lane. */
@@ -27,6 +27,7 @@ class TaggedPromise<T> extends Promise<T> {}
 describe.each([
   ['the first call', async () => testBreaker(), 0],
   ['a later call', warmBreaker, 1],
+  ['a registry tool', async () => createRegistry().breaker('search'), 0],
 ] as const)('execute(fn) on %s', (_, make, warm) => {
   const count = (breaker: Breaker): { successes: number; failed: number } => {
     const { successes, failed } = outcomes(breaker);
@@ -41,7 +42,10 @@ describe.each([
 
   it('follows a thenable: resolves with what it fulfils with', async () => {
     const breaker = await make();
-    const thenable = { then: (resolve: (value: string) => void) => resolve('ok') };
+    // What a minimal thenable is: a `then` that calls back, returning nothing.
+    const thenable = {
+      then: (resolve: (value: string) => void) => resolve('ok'),
+    } as unknown as PromiseLike<string>;
     await expect(breaker.execute(() => thenable)).resolves.toBe('ok');
     expect(count(breaker)).toEqual({ successes: 1, failed: 0 });
   });
@@ -52,7 +56,7 @@ describe.each([
     const thenable: PromiseLike<never> = {
       then: (_resolve, reject) => {
         reject?.(error);
-        return thenable as PromiseLike<never>;
+        return thenable;
       },
     };
     await expect(breaker.execute(() => thenable)).rejects.toBe(error);
@@ -75,7 +79,7 @@ describe.each([
     const breaker = await make();
     const promise = Promise.resolve(3);
     let thenCalls = 0;
-    Object.defineProperty(promise, 'then', {
+    void Object.defineProperty(promise, 'then', {
       value(this: Promise<number>, ...handlers: Parameters<Promise<number>['then']>) {
         thenCalls++;
         return Promise.prototype.then.apply(this, handlers);

@@ -71,6 +71,18 @@ describe('execute() after successful calls', () => {
     expect(breaker.state).toBe('closed');
   });
 
+  it('rejects a callee that is not a function with a TypeError, counting nothing', async () => {
+    const breaker = testBreaker({ failureThreshold: 1 });
+    await breaker.execute(one);
+    for (const value of [undefined, null, 42, 'fetch', {}]) {
+      await expect(breaker.execute(value as never)).rejects.toThrow(
+        /^tripstate: execute\(\) needs a function, got /,
+      );
+    }
+    expect(breaker.stats()).toMatchObject({ calls: 1, successes: 1, failures: 0, ignored: 0 });
+    expect(breaker.state).toBe('closed');
+  });
+
   it('counts a synchronous throw as a failure and rejects with the thrown value', async () => {
     const breaker = testBreaker();
     await breaker.execute(one);

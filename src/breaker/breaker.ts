@@ -10,10 +10,11 @@ import { unrefClock } from '../clock.js';
 import type { BreakerStoppedError, BrokenCircuitError } from '../errors.js';
 import { executeOptionsProblem } from '../option-checks.js';
 import type { Rejecting } from './batch.js';
-import { CallHandlers } from './call-handlers.js';
+import { CallHandlers, thenOf } from './call-handlers.js';
 import { categoryOf } from './callee.js';
 import { stateName } from './diagnostics.js';
 import { BreakerSettlement } from './settlement.js';
+import { quietRing } from './window.js';
 import { BreakerPermit, type Permit } from './permit.js';
 import { rejectionError, rejectsWithoutChange } from './rejection.js';
 import {
@@ -51,15 +52,20 @@ export class Breaker extends BreakerSettlement {
     // The shortest path, kept small enough for V8 to inline into the caller: a closed breaker's
     // call without options, settled by the handlers made for its generation (see `#quietLane`).
     const handlers = options === undefined ? this.#quietLane() : undefined;
-    if (handlers === undefined || typeof fn !== 'function') return this.#execute(fn, options);
+    if (handlers === undefined) return this.#execute(fn, options);
     this.counts.calls++;
     let pending: T | PromiseLike<T>;
     try {
       pending = fn(NEVER_ABORTED);
     } catch (error) {
+      // Not a function (calling it threw a TypeError): not a call, `#execute` rejects it uncounted.
+      if (typeof fn !== 'function') {
+        this.counts.calls--;
+        return this.#execute(fn, options);
+      }
       return this.#threw(handlers.generation, error);
     }
-    return Promise.resolve(pending).then(handlers.succeeded, handlers.failed);
+    return thenOf(pending, handlers.succeeded, handlers.failed);
   }
 
   /** `execute()` in full: checks the options, admits, calls (cut at a timeout, if any) and settles. */
@@ -109,9 +115,10 @@ export class Breaker extends BreakerSettlement {
       // registry's breaker, maybe one of 100,000 dormant ones, does not: it would double its heap.
       let handlers = this.#handlers;
       if (handlers?.generation !== generation) this.#handlers = handlers = this.#handlersFor(generation);
-      return Promise.resolve(pending).then(handlers.succeeded, handlers.failed);
+      return thenOf(pending, handlers.succeeded, handlers.failed);
     }
-    return Promise.resolve(pending).then(
+    return thenOf(
+      pending,
       (value) => {
         this.succeeded(generation, this.elapsedSince(startedAt));
         return value;
@@ -131,7 +138,9 @@ export class Breaker extends BreakerSettlement {
    */
   #quietLane(): CallHandlers | undefined {
     const handlers = this.#handlers;
-    if (handlers === undefined || this.isStopped || this.measuresDurations) return undefined;
+    // `=== true`: one compare each, where a plain truthiness test of a field checks every falsy kind.
+    if (handlers === undefined || this.isStopped === true || this.measuresDurations === true)
+      return undefined;
     const actor = this.runningActor;
     if (actor === undefined)
       return handlers.generation === this.dormantContext.generation ? handlers : undefined;
@@ -220,10 +229,12 @@ export class Breaker extends BreakerSettlement {
 
   /** The settle handlers of calls admitted in `generation` without a signal. */
   #handlersFor(generation: number): CallHandlers {
+    // The breaker's configuration (the context's, for a standalone breaker) is fixed: read once.
+    const ring = quietRing(this.config);
     return new CallHandlers(
       generation,
       (value) => {
-        this.quietSucceeded(generation);
+        this.quietSucceeded(generation, ring);
         return value;
       },
       (error) => {

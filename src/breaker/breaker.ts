@@ -103,10 +103,7 @@ export class Breaker extends BreakerSettlement {
     try {
       pending = fn(signal ?? NEVER_ABORTED);
     } catch (error) {
-      this.failedCall(generation, error, signal, this.elapsedSince(startedAt));
-      // The callee's thrown value, unchanged, whatever it is.
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-      return Promise.reject(error);
+      return this.#threw(generation, error, signal, this.elapsedSince(startedAt));
     }
     // One `then` on the callee's own promise: no async wrapper, no extra promise per call.
     if (signal === undefined && this.host === undefined && startedAt === undefined) {
@@ -148,9 +145,9 @@ export class Breaker extends BreakerSettlement {
     return value === 'closed' && handlers.generation === context.generation ? handlers : undefined;
   }
 
-  /** A call admitted in `generation` without a signal whose `fn` threw synchronously. */
-  #threw(generation: number, error: unknown): Promise<never> {
-    this.failedCall(generation, error, undefined, undefined);
+  /** A call admitted in `generation` whose `fn` threw synchronously (after `durationMs`, when measured). */
+  #threw(generation: number, error: unknown, signal?: AbortSignal, durationMs?: number): Promise<never> {
+    this.failedCall(generation, error, signal, durationMs);
     // The callee's thrown value, unchanged, whatever it is.
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     return Promise.reject(error);

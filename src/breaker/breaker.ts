@@ -50,9 +50,10 @@ export class Breaker extends BreakerSettlement {
    */
   execute<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, options?: ExecuteOptions): Promise<Awaited<T>> {
     // The shortest path, kept small enough for V8 to inline into the caller: a closed breaker's
-    // call without options, settled by the handlers made for its generation (see `#quietLane`).
-    const handlers = options === undefined ? this.#quietLane() : undefined;
-    if (handlers === undefined) return this.#execute(fn, options);
+    // call without options, settled by the handlers made for its generation (see `#inQuietLane`).
+    const handlers = this.#handlers;
+    if (options !== undefined || handlers === undefined || !this.#inQuietLane(handlers.generation))
+      return this.#execute(fn, options);
     this.counts.calls++;
     let pending: T | PromiseLike<T>;
     try {
@@ -128,21 +129,18 @@ export class Breaker extends BreakerSettlement {
   }
 
   /**
-   * The settle handlers of the current generation when a call without options may skip every
-   * check: the breaker is closed (dormant, or its actor in `closed`), not stopped, measures no
-   * durations, and its handlers exist (made by a first call through `#execute`, which makes them
-   * only for a standalone breaker without `timeoutMs`). Else undefined: the full path decides.
+   * Whether a call without options may skip every check, settled by the handlers made for
+   * `generation` (made by a first call through `#execute`, which makes them only for a standalone
+   * breaker without `timeoutMs`): the breaker is not stopped, measures no durations, and is
+   * closed (dormant, or its actor in `closed`) in that generation. Else the full path decides.
    */
-  #quietLane(): CallHandlers | undefined {
-    const handlers = this.#handlers;
+  #inQuietLane(generation: number): boolean {
     // `=== true`: one compare each, where a plain truthiness test of a field checks every falsy kind.
-    if (handlers === undefined || this.isStopped === true || this.measuresDurations === true)
-      return undefined;
+    if (this.isStopped === true || this.measuresDurations === true) return false;
     const actor = this.runningActor;
-    if (actor === undefined)
-      return handlers.generation === this.dormantContext.generation ? handlers : undefined;
+    if (actor === undefined) return generation === this.dormantContext.generation;
     const { value, context } = actor.getSnapshot();
-    return value === 'closed' && handlers.generation === context.generation ? handlers : undefined;
+    return value === 'closed' && generation === context.generation;
   }
 
   /** A call admitted in `generation` whose `fn` threw synchronously (after `durationMs`, when measured). */

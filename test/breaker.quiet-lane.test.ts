@@ -59,6 +59,30 @@ describe('execute() after successful calls', () => {
     expect(durations).toHaveLength(1);
   });
 
+  it('clears the failure count on a success, so only consecutive failures open the circuit', async () => {
+    const breaker = testBreaker({ failureThreshold: 2 });
+    await breaker.execute(one);
+    for (let i = 0; i < 3; i++) {
+      await breaker.execute(() => Promise.reject(networkError())).catch(() => undefined);
+      expect(breaker.failureCount).toBe(1);
+      await breaker.execute(one);
+      expect(breaker.failureCount).toBe(0);
+    }
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('rejects a callee that is not a function with a TypeError, counting nothing', async () => {
+    const breaker = testBreaker({ failureThreshold: 1 });
+    await breaker.execute(one);
+    for (const value of [undefined, null, 42, 'fetch', {}]) {
+      await expect(breaker.execute(value as never)).rejects.toThrow(
+        /^tripstate: execute\(\) needs a function, got /,
+      );
+    }
+    expect(breaker.stats()).toMatchObject({ calls: 1, successes: 1, failures: 0, ignored: 0 });
+    expect(breaker.state).toBe('closed');
+  });
+
   it('counts a synchronous throw as a failure and rejects with the thrown value', async () => {
     const breaker = testBreaker();
     await breaker.execute(one);

@@ -5,7 +5,7 @@
 import { circuitBreaker, handleAll, SamplingBreaker } from 'cockatiel';
 import { HOUR_MS, NEVER } from '../contenders.js';
 import { fail, succeed } from '../workload.js';
-import { createBreaker, type BreakerOptions } from '../../src/index.js';
+import { createBreaker, createRegistry, type BreakerOptions } from '../../src/index.js';
 
 /** A closed breaker with a 100-call window that never trips on the scenario's outcomes (rate 0.5 < 0.6). */
 export const WINDOW: BreakerOptions = {
@@ -44,6 +44,17 @@ export const ISOLATED = {
   windowedPair: () => {
     const breaker = createBreaker(WINDOW);
     return () => pair((fn) => breaker.execute(fn));
+  },
+  /** Not in scenario 9's rounds: counted by `count-instructions.sh`, to see the other closed paths. */
+  registry: () => {
+    const registry = createRegistry({ defaults: { failureThreshold: 5, minBackoffMs: HOUR_MS } });
+    return () => registry.execute('search', succeed);
+  },
+  /** Not in scenario 9's rounds: a closed call with a signal (the full path, per-call handlers). */
+  signal: () => {
+    const breaker = createBreaker({ failureThreshold: 5, minBackoffMs: HOUR_MS });
+    const { signal } = new AbortController();
+    return () => breaker.execute(succeed, { signal });
   },
   samplingPair: () => {
     const sampling = circuitBreaker(handleAll, {

@@ -10,10 +10,11 @@ import { unrefClock } from '../clock.js';
 import type { BreakerStoppedError, BrokenCircuitError } from '../errors.js';
 import { executeOptionsProblem } from '../option-checks.js';
 import type { Rejecting } from './batch.js';
-import { CallHandlers } from './call-handlers.js';
+import { CallHandlers, thenOf } from './call-handlers.js';
 import { categoryOf } from './callee.js';
 import { stateName } from './diagnostics.js';
 import { BreakerSettlement } from './settlement.js';
+import { quietRing } from './window.js';
 import { BreakerPermit, type Permit } from './permit.js';
 import { rejectionError, rejectsWithoutChange } from './rejection.js';
 import {
@@ -49,17 +50,23 @@ export class Breaker extends BreakerSettlement {
    */
   execute<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, options?: ExecuteOptions): Promise<Awaited<T>> {
     // The shortest path, kept small enough for V8 to inline into the caller: a closed breaker's
-    // call without options, settled by the handlers made for its generation (see `#quietLane`).
-    const handlers = options === undefined ? this.#quietLane() : undefined;
-    if (handlers === undefined || typeof fn !== 'function') return this.#execute(fn, options);
+    // call without options, settled by the handlers made for its generation (see `#inQuietLane`).
+    const handlers = this.#handlers;
+    if (options !== undefined || handlers === undefined || !this.#inQuietLane(handlers.generation))
+      return this.#execute(fn, options);
     this.counts.calls++;
     let pending: T | PromiseLike<T>;
     try {
       pending = fn(NEVER_ABORTED);
     } catch (error) {
+      // Not a function (calling it threw a TypeError): not a call, `#execute` rejects it uncounted.
+      if (typeof fn !== 'function') {
+        this.counts.calls--;
+        return this.#execute(fn, options);
+      }
       return this.#threw(handlers.generation, error);
     }
-    return Promise.resolve(pending).then(handlers.succeeded, handlers.failed);
+    return thenOf(pending, handlers.succeeded, handlers.failed);
   }
 
   /** `execute()` in full: checks the options, admits, calls (cut at a timeout, if any) and settles. */
@@ -97,10 +104,7 @@ export class Breaker extends BreakerSettlement {
     try {
       pending = fn(signal ?? NEVER_ABORTED);
     } catch (error) {
-      this.failedCall(generation, error, signal, this.elapsedSince(startedAt));
-      // The callee's thrown value, unchanged, whatever it is.
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-      return Promise.reject(error);
+      return this.#threw(generation, error, signal, this.elapsedSince(startedAt));
     }
     // One `then` on the callee's own promise: no async wrapper, no extra promise per call.
     if (signal === undefined && this.host === undefined && startedAt === undefined) {
@@ -109,9 +113,10 @@ export class Breaker extends BreakerSettlement {
       // registry's breaker, maybe one of 100,000 dormant ones, does not: it would double its heap.
       let handlers = this.#handlers;
       if (handlers?.generation !== generation) this.#handlers = handlers = this.#handlersFor(generation);
-      return Promise.resolve(pending).then(handlers.succeeded, handlers.failed);
+      return thenOf(pending, handlers.succeeded, handlers.failed);
     }
-    return Promise.resolve(pending).then(
+    return thenOf(
+      pending,
       (value) => {
         this.succeeded(generation, this.elapsedSince(startedAt));
         return value;
@@ -124,24 +129,23 @@ export class Breaker extends BreakerSettlement {
   }
 
   /**
-   * The settle handlers of the current generation when a call without options may skip every
-   * check: the breaker is closed (dormant, or its actor in `closed`), not stopped, measures no
-   * durations, and its handlers exist (made by a first call through `#execute`, which makes them
-   * only for a standalone breaker without `timeoutMs`). Else undefined: the full path decides.
+   * Whether a call without options may skip every check, settled by the handlers made for
+   * `generation` (made by a first call through `#execute`, which makes them only for a standalone
+   * breaker without `timeoutMs`): the breaker is not stopped, measures no durations, and is
+   * closed (dormant, or its actor in `closed`) in that generation. Else the full path decides.
    */
-  #quietLane(): CallHandlers | undefined {
-    const handlers = this.#handlers;
-    if (handlers === undefined || this.isStopped || this.measuresDurations) return undefined;
+  #inQuietLane(generation: number): boolean {
+    // `=== true`: one compare each, where a plain truthiness test of a field checks every falsy kind.
+    if (this.isStopped === true || this.measuresDurations === true) return false;
     const actor = this.runningActor;
-    if (actor === undefined)
-      return handlers.generation === this.dormantContext.generation ? handlers : undefined;
+    if (actor === undefined) return generation === this.dormantContext.generation;
     const { value, context } = actor.getSnapshot();
-    return value === 'closed' && handlers.generation === context.generation ? handlers : undefined;
+    return value === 'closed' && generation === context.generation;
   }
 
-  /** A call admitted in `generation` without a signal whose `fn` threw synchronously. */
-  #threw(generation: number, error: unknown): Promise<never> {
-    this.failedCall(generation, error, undefined, undefined);
+  /** A call admitted in `generation` whose `fn` threw synchronously (after `durationMs`, when measured). */
+  #threw(generation: number, error: unknown, signal?: AbortSignal, durationMs?: number): Promise<never> {
+    this.failedCall(generation, error, signal, durationMs);
     // The callee's thrown value, unchanged, whatever it is.
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     return Promise.reject(error);
@@ -220,10 +224,12 @@ export class Breaker extends BreakerSettlement {
 
   /** The settle handlers of calls admitted in `generation` without a signal. */
   #handlersFor(generation: number): CallHandlers {
+    // The breaker's configuration (the context's, for a standalone breaker) is fixed: read once.
+    const ring = quietRing(this.config);
     return new CallHandlers(
       generation,
       (value) => {
-        this.succeeded(generation);
+        this.quietSucceeded(generation, ring);
         return value;
       },
       (error) => {

@@ -12,10 +12,30 @@ import { measured } from './call-handlers.js';
 import { categoryOf, retryAfterOf } from './callee.js';
 import { dormantFailure, dormantSuccess } from './dormant.js';
 import { BreakerShareStatus } from './share-status.js';
-import { recordInPlace, recordQuietSuccess, tripsWindow, windowTime } from './window.js';
+import { recordInPlace, recordQuietSuccess, tripsWindow, turnsQuietly, windowTime } from './window.js';
 
 /** The outcomes of a breaker's calls. @internal */
 export abstract class BreakerSettlement extends BreakerShareStatus {
+  /**
+   * A success of a call admitted in `generation` without a signal and measuring no duration,
+   * given `ring = quietRing(config)`: on a dormant breaker with nothing to clear whose window
+   * (if any) only turns, a counter and the ring's head, small enough to inline into the settle
+   * handler; anything else `succeeded` does.
+   */
+  protected quietSucceeded(generation: number, ring: number): void {
+    const context = this.dormantContext;
+    if (
+      this.runningActor === undefined &&
+      context.generation === generation &&
+      context.failureCount === 0 &&
+      turnsQuietly(context.window, ring)
+    ) {
+      this.counts.successes++;
+      return;
+    }
+    this.succeeded(generation);
+  }
+
   /** A call admitted in `generation` succeeded (in `durationMs`, when measured). */
   protected succeeded(generation: number, durationMs?: number): void {
     this.counts.successes++;

@@ -4,8 +4,8 @@
  * allocates, and a count window reads no clock: it runs on every call of a windowed breaker.
  */
 import { tripsOnRate } from '../../machines/breaker.logic.js';
-import type { BreakerContext } from '../../machines/breaker.types.js';
-import { addOutcome, advanceWindow, ringIndex } from '../../machines/breaker.window.js';
+import type { BreakerConfig, BreakerContext } from '../../machines/breaker.types.js';
+import { addOutcome, advanceWindow, ringIndex, type OutcomeWindow } from '../../machines/breaker.window.js';
 
 /** The time to record an outcome at: `now()` for a time window; 0 for a count window, which reads no time. */
 export function windowTime(context: BreakerContext, now: () => number): number {
@@ -35,18 +35,29 @@ export function recordInPlace(context: BreakerContext, at: number, failed: boole
  * healthy windowed breaker, on every call.
  */
 export function recordQuietSuccess(context: BreakerContext): boolean {
-  const window = context.window;
+  return turnsQuietly(context.window, quietRing(context.config));
+}
+
+/**
+ * What `recordQuietSuccess` reads of the configuration, fixed for a breaker's life: the size of
+ * a count window whose rates a quiet success cannot reach (both thresholds > 0), else -1 (a
+ * time window, or no window).
+ */
+export function quietRing(config: BreakerConfig): number {
+  const { window: spec, failureRateThreshold, slowCallRateThreshold } = config;
+  return spec !== null && spec.kind === 'count' && failureRateThreshold > 0 && slowCallRateThreshold > 0
+    ? spec.size
+    : -1;
+}
+
+/**
+ * `recordQuietSuccess` given `ring = quietRing(config)`: without a window, true; in a full
+ * count window (`ring` calls) with no failure and no slow call, turns the ring and true;
+ * else false. A few loads and compares: it runs on every quiet call of a windowed breaker.
+ */
+export function turnsQuietly(window: OutcomeWindow | null, ring: number): boolean {
   if (window === null) return true;
-  const { window: spec, failureRateThreshold, slowCallRateThreshold } = context.config;
-  if (
-    spec === null ||
-    spec.kind !== 'count' ||
-    window.calls !== spec.size ||
-    window.failures !== 0 ||
-    window.slow !== 0 ||
-    !(failureRateThreshold > 0 && slowCallRateThreshold > 0)
-  )
-    return false;
-  window.head = ringIndex(window.head, 1, spec.size);
+  if (window.calls !== ring || window.failures !== 0 || window.slow !== 0) return false;
+  window.head = ringIndex(window.head, 1, ring);
   return true;
 }

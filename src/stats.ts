@@ -49,6 +49,8 @@ export class CallCounts {
   released = 0;
   rejections = 0;
   slowCalls = 0;
+  /** Slow calls among the outcomes a window counts (not the failures of a category that does not trip). */
+  countedSlowCalls = 0;
   toOpen = 0;
   toHalfOpen = 0;
   toClosed = 0;

@@ -267,6 +267,11 @@ export abstract class BreakerLifecycle {
     return this.counts.inFlight;
   }
 
+  /** Slow calls among the outcomes a window counts (what the fleet's slow-call rate sums). @internal */
+  get countedSlowCalls(): number {
+    return this.counts.countedSlowCalls;
+  }
+
   /** Cumulative counts of this breaker's calls, outcomes, rejections and transitions (see `BreakerStats`). */
   stats(): BreakerStats {
     return this.counts.read();

@@ -193,6 +193,7 @@ export abstract class BreakerSettlement extends BreakerShareStatus {
   #measured(outcome: CallOutcome, category: ErrorCategory | null, durationMs: number | undefined): void {
     if (isSlowCall(this.options.config, category, durationMs)) {
       this.counts.slowCalls++;
+      if (outcome !== 'ignored') this.counts.countedSlowCalls++;
       if (outcome === 'success') (this.host ?? this.fleet)?.slowSuccess?.(this.self());
     }
     if (durationMs !== undefined) this.durations?.record(this.tool, outcome, category, durationMs);

@@ -8,7 +8,7 @@ import type { OutcomeBatch } from './types.js';
 
 /** What the outbox reads and where it sends a batch. */
 export interface OutboxSink {
-  /** Successes and slow calls of the tool so far (cumulative, from `breaker.stats()`); undefined: unknown tool. */
+  /** Successes (from `breaker.stats()`) and slow calls as its window counts them, so far; undefined: unknown tool. */
   counts(tool: string): { readonly successes: number; readonly slow: number } | undefined;
   /**
    * Successes in the tool's local window now (0 without a window): when the outbox starts to

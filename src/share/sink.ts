@@ -10,9 +10,10 @@ export function outboxSink(
   send: (tool: string, batch: OutcomeBatch) => Promise<void>,
 ): OutboxSink {
   return {
+    // Slow calls as the window counts them: a slow failure of a category that does not trip is not one.
     counts: (tool) => {
-      const stats = target.breaker(tool, false)?.stats();
-      return stats && { successes: stats.successes, slow: stats.slowCalls };
+      const breaker = target.breaker(tool, false);
+      return breaker && { successes: breaker.stats().successes, slow: breaker.countedSlowCalls };
     },
     windowSuccesses: (tool) => localWindowSuccesses(target.breaker(tool, false), target.now()),
     send,

@@ -125,4 +125,35 @@ describe('outcome windows summed for the fleet (in-memory share)', () => {
     expect(fx.hub.read('llm')).toMatchObject({ state: 'open', reason: 'slowCallRate' });
     for (const w of workers) expect(w.state('llm')).toBe('open');
   });
+
+  it('does not count slow failures of a category that does not trip in the fleet slow-call rate', async () => {
+    const slowRule = {
+      ...windowed,
+      failureRateThreshold: 1,
+      slowCallDurationMs: 100,
+      slowCallRateThreshold: 0.5,
+    };
+    const workers = await fleet(4, slowRule);
+    // The model's argument mistakes, slow to come back: neither outcomes nor slow calls of the window.
+    const slowMistake = () =>
+      new Promise<string>((_, reject) =>
+        setTimeout(() => reject(Object.assign(new Error('path must be relative'), { status: 422 })), 150),
+      );
+    for (const w of workers) {
+      await run(w, '...x'); // 4 counted calls, fast; the failure makes the fleet follow the tool
+      for (let i = 0; i < 3; i++) {
+        const call = w.execute('llm', slowMistake).catch(() => undefined);
+        await vi.advanceTimersByTimeAsync(150);
+        await call;
+      }
+      await run(w, '.'); // one more counted call: its batch carries the slow calls so far
+      await flushed();
+    }
+    // 20 counted calls, none slow: the 12 slow mistakes would make 60 % if they were counted.
+    expect(fx.hub.read('llm')).toMatchObject({ state: 'closed', windowCalls: 20, windowSlow: 0 });
+    for (const w of workers) {
+      expect(w.state('llm')).toBe('closed');
+      expect(w.breaker('llm').stats()).toMatchObject({ slowCalls: 3, ignored: 3 });
+    }
+  });
 });

@@ -32,6 +32,15 @@ import { startActions, startContext, startGuards } from './breaker.start.js';
 
 export { initialBreakerContext };
 
+/**
+ * The edges by which a counted failure trips `closed`: by the consecutive threshold, or by a
+ * window's rate. `starting` takes a waking breaker's failure (`start.outcome`) by the same ones.
+ */
+const failureTrips = [
+  { guard: 'isTrippingFailure', target: 'open', actions: ['recordFailure', 'recordOutcome', 'tripCircuit'] },
+  { guard: 'isRateReached', target: 'open', actions: ['recordFailure', 'recordOutcome', 'tripCircuit'] },
+] as const;
+
 export const breakerMachine = breakerSetup
   .extend({
     guards: { ...breakerGuards, ...fleetGuards, ...startGuards },
@@ -61,17 +70,8 @@ export const breakerMachine = breakerSetup
       // The input's `start` chooses the first state (breaker.start.ts); entries keep its context.
       starting: {
         always: [
-          // A waking breaker's tripping failure (`start.outcome`), by closed's own guards and actions.
-          {
-            guard: 'isTrippingFailure',
-            target: 'open',
-            actions: ['recordFailure', 'recordOutcome', 'tripCircuit'],
-          },
-          {
-            guard: 'isRateReached',
-            target: 'open',
-            actions: ['recordFailure', 'recordOutcome', 'tripCircuit'],
-          },
+          // A waking breaker's tripping failure (`start.outcome`), by closed's own edges.
+          ...failureTrips,
           { guard: 'startsClosed', target: 'closed' },
           { guard: 'startsOpen', target: 'open', actions: 'rearmStarted' },
           { guard: 'startsHalfOpenIdle', target: 'halfOpen.idle' },
@@ -86,16 +86,7 @@ export const breakerMachine = breakerSetup
         on: {
           'call.requested': { actions: 'answerAdmitted' },
           'call.failed': [
-            {
-              guard: 'isTrippingFailure',
-              target: 'open',
-              actions: ['recordFailure', 'recordOutcome', 'tripCircuit'],
-            },
-            {
-              guard: 'isRateReached',
-              target: 'open',
-              actions: ['recordFailure', 'recordOutcome', 'tripCircuit'],
-            },
+            ...failureTrips,
             { guard: 'isCountingFailure', actions: ['recordFailure', 'recordOutcome'] },
           ],
           'call.succeeded': [

@@ -38,20 +38,23 @@ export function checkOptionsObject(what: string, value: unknown): asserts value 
 export function checkBreakerArgument(options: unknown): asserts options is object {
   checkOptionsObject('createBreaker options', options);
   checkOwnOptions('option', options);
-  const own = (key: string): unknown =>
-    Object.prototype.hasOwnProperty.call(options, key)
-      ? (options as Record<string, unknown>)[key]
-      : undefined;
-  if (own('format') === 'tripstate.registry') {
+  if (ownValue(options, 'format') === 'tripstate.registry') {
     throw new TypeError(
       'tripstate: createBreaker got a registry snapshot; restore it with createRegistry({ snapshot })',
     );
   }
-  if (own('status') !== undefined && own('context') !== undefined) {
+  if (ownValue(options, 'status') !== undefined && ownValue(options, 'context') !== undefined) {
     throw new TypeError(
       'tripstate: createBreaker got a breaker snapshot as its options; pass it as createBreaker({ snapshot })',
     );
   }
+}
+
+/** The own property `key` of `options`, or undefined (never one inherited through its prototype). */
+function ownValue(options: object, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(options, key)
+    ? (options as Record<string, unknown>)[key]
+    : undefined;
 }
 
 /**

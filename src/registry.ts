@@ -1,18 +1,9 @@
 import { createActor, type Actor } from 'xstate';
-import { initialBreakerContext } from '../machines/breaker.machine.js';
-import type { BreakerContext, BreakerState } from '../machines/breaker.types.js';
+import type { BreakerState } from '../machines/breaker.types.js';
 import { registryMachine, type RegistryMachine } from '../machines/registry.machine.js';
-import {
-  Breaker,
-  diagnosticsOf,
-  type BreakerDiagnostics,
-  type ExecuteOptions,
-  type Permit,
-} from './breaker.js';
+import { diagnosticsOf, type Breaker, type ExecuteOptions, type Permit } from './breaker.js';
 import { clockRunningFirst, unrefClock } from './clock.js';
-import { BreakerStoppedError } from './errors.js';
 import {
-  optionsForTool,
   resolveRegistryOptions,
   type RegistryOptions,
   type ResolvedRegistryOptions,
@@ -27,26 +18,21 @@ import { RegistryListeners, type RegistryEventMap } from './registry/events.js';
 import { restoreRegistry } from './registry/restore.js';
 import { indexScheduler } from './registry/scheduler-index.js';
 import { LiveBreakers } from './registry/live-breakers.js';
-import { ToolSlot } from './registry/slot.js';
+import { ToolPlacement } from './registry/placement.js';
+import type { ToolSlot } from './registry/slot.js';
 import { RegistryTools } from './registry/tools.js';
+import {
+  persistedRegistry,
+  registrySnapshot,
+  type RegistrySnapshot,
+  type ToolDiagnostics,
+} from './registry/views.js';
 import { FleetLink } from './share/link.js';
 import { checkShare, registryTarget } from './share/targets.js';
 import type { ShareStatus } from './share/types.js';
 
 export type { RegistryEventMap } from './registry/events.js';
-
-/** One tool's diagnostics. */
-export interface ToolDiagnostics extends BreakerDiagnostics {
-  readonly tool: string;
-}
-
-/** One consistent view of the whole registry. */
-export interface RegistrySnapshot {
-  readonly diagnostics: readonly ToolDiagnostics[];
-  /** Tools whose circuit is open or isolated. */
-  readonly openCircuits: readonly string[];
-  readonly openCount: number;
-}
+export type { RegistrySnapshot, ToolDiagnostics } from './registry/views.js';
 
 /** Kept in a variable so bundlers for browsers do not follow this Node-only import. */
 const DASHBOARD_MODULE = './dashboard/index.js';
@@ -67,6 +53,8 @@ export class Registry {
   readonly #tools: RegistryTools;
   /** The breakers with a live actor, and what the registry chart counts of them. */
   readonly #live: LiveBreakers;
+  /** Creates, places and removes the tools' breakers. */
+  readonly #placement: ToolPlacement;
   readonly #listeners = new RegistryListeners();
   readonly #persistence: RegistryPersistence | undefined;
   readonly #ready: Promise<void>;
@@ -91,7 +79,7 @@ export class Registry {
         : new RegistryPersistence(
             options.store,
             () => this.#lookup,
-            (message, error) => this.#emit('warning', { type: 'warning', message, error }),
+            (message, error) => this.#warn(message, error),
           );
     this.actor = createActor(registryMachine, {
       input: { maxOpenCircuits: this.#options.maxOpenCircuits, shardCapacity: this.#options.shardCapacity },
@@ -109,6 +97,15 @@ export class Registry {
       countedFailure: (breaker) => this.#link?.failed(breaker),
       slowSuccess: (breaker) => this.#link?.slowSuccess(breaker),
     });
+    this.#placement = new ToolPlacement({
+      options: this.#options,
+      tools: this.#tools,
+      live: this.#live,
+      durations: this.#durations,
+      isStopped: () => this.#stopped,
+      changed: (tool) => this.#persistence?.changed(tool),
+      emit: (type, event) => this.#emit(type, event),
+    });
     this.actor.on('recoveryPause', (event) =>
       this.#emit('recoveryPause', { ...event, openTools: [...this.#live.open] }),
     );
@@ -120,11 +117,10 @@ export class Registry {
         tools: this.#tools,
         persistence: this.#persistence,
         isStopped: () => this.#stopped,
-        place: (tool, dormant, snapshot) => this.#place(tool, dormant, snapshot),
-        remove: (slot) => this.#remove(slot),
+        place: (tool, dormant, snapshot) => this.#placement.place(tool, dormant, snapshot),
+        remove: (slot) => this.#placement.remove(slot),
         opened: (tool) => this.#live.track(tool, true),
-        warn: (message, error) =>
-          this.#emit('warning', { type: 'warning', message, ...(error === undefined ? {} : { error }) }),
+        warn: (message, error) => this.#warn(message, error),
       },
       options.snapshot,
     );
@@ -135,7 +131,7 @@ export class Registry {
             registryTarget(
               this,
               (tool) => this.#tools.get(tool)?.breaker,
-              (message, error) => this.#emit('warning', { type: 'warning', message, error }),
+              (message, error) => this.#warn(message, error),
             ),
             checkShare(options.share),
           );
@@ -217,25 +213,9 @@ export class Registry {
    */
   breaker(tool: string): Breaker {
     const known = this.#tools.get(tool);
-    if (known !== undefined) {
-      known.used = true;
-      return known.breaker;
-    }
-    checkToolName(tool, this.#options.maxToolNameLength);
-    if (this.#stopped) throw new BreakerStoppedError(tool);
-    const evicted = this.#tools.makeRoom(1);
-    for (const slot of evicted ?? []) this.#stopSlot(slot);
-    const breaker = this.#place(tool, this.#newToolContext(tool), undefined);
-    if (this.#tools.crossedMaxTools()) {
-      this.#emit('warning', {
-        type: 'warning',
-        message: `tripstate: ${this.#tools.size} tools and none can be evicted (all open, half-open, isolated, failing or with calls in flight); maxTools ${this.#options.maxTools} exceeded`,
-      });
-    }
-    // Announced once the new tool is in: a listener that adds a tool finds the registry within
-    // its bounds, and its tool makes room for itself.
-    for (const { tool: gone } of evicted ?? []) this.#emit('evicted', { type: 'evicted', tool: gone });
-    return breaker;
+    if (known === undefined) return this.#placement.add(tool);
+    known.used = true;
+    return known.breaker;
   }
 
   /** The tool's state; `closed` for a tool never seen. */
@@ -247,7 +227,7 @@ export class Registry {
   diagnostics(tool: string): ToolDiagnostics {
     const slot = this.#known(tool);
     if (slot !== undefined) return { tool, ...slot.breaker.diagnostics() };
-    return { tool, ...diagnosticsOf('closed', this.#newToolContext(tool), 0) };
+    return { tool, ...diagnosticsOf('closed', this.#placement.newToolContext(tool), 0) };
   }
 
   /** The tool's cumulative call counts (see `BreakerStats`); all zero for a tool never seen. */
@@ -280,21 +260,9 @@ export class Registry {
     );
   }
 
-  /** The context of a tool's breaker before its first call: closed, as if its chart had just started. */
-  #newToolContext(tool: string): BreakerContext {
-    return { ...initialBreakerContext(optionsForTool(this.#options, tool).config), generation: 1 };
-  }
-
   /** Every tool's diagnostics, the open circuits and their count, read at one instant. */
   snapshot(): RegistrySnapshot {
-    const diagnostics: ToolDiagnostics[] = [];
-    const openCircuits: string[] = [];
-    for (const { tool, breaker } of this.#tools.values()) {
-      const d = breaker.diagnostics();
-      diagnostics.push({ tool, ...d });
-      if (d.isOpen) openCircuits.push(tool);
-    }
-    return { diagnostics, openCircuits, openCount: openCircuits.length };
+    return registrySnapshot(this.#tools.values());
   }
 
   /** Tools whose circuit is open or isolated. */
@@ -311,7 +279,7 @@ export class Registry {
   reset(tool: string): void {
     const slot = this.#known(tool);
     if (slot === undefined) return;
-    this.#remove(slot);
+    this.#placement.remove(slot);
     this.#link?.reset(tool); // with a share: the fleet's record too
   }
 
@@ -345,9 +313,7 @@ export class Registry {
 
   /** Every tool's breaker snapshot, for `createRegistry({ snapshot })`. */
   getPersistedSnapshot(): PersistedRegistrySnapshot {
-    const tools: PersistedRegistrySnapshot['tools'][number][] = [];
-    for (const { tool, breaker } of this.#tools.values()) tools.push([tool, breaker.getPersistedSnapshot()]);
-    return { format: 'tripstate.registry', version: 1, tools };
+    return persistedRegistry(this.#tools.values());
   }
 
   /**
@@ -383,32 +349,13 @@ export class Registry {
     return slot;
   }
 
-  #place(tool: string, dormant: BreakerContext | undefined, snapshot: unknown): Breaker {
-    const breaker = new Breaker(optionsForTool(this.#options, tool), {
-      tool,
-      ...(dormant === undefined ? { snapshot } : { dormant }),
-      host: this.#live.host,
-    });
-    if (this.#durations.observers > 0) breaker.attachDurations(this.#durations);
-    this.#tools.add(new ToolSlot(tool, breaker));
-    // An inspector is shown every tool, new or restored: no dormancy when someone is watching.
-    if (this.#options.defaults.inspect !== undefined) void breaker.actor;
-    return breaker;
-  }
-
-  #remove(slot: ToolSlot): void {
-    this.#tools.delete(slot);
-    this.#stopSlot(slot);
-  }
-
-  /** Stops the breaker of a tool taken out of the registry. */
-  #stopSlot(slot: ToolSlot): void {
-    this.#live.stop(slot);
-    this.#persistence?.changed(slot.tool);
-  }
-
   #emit<K extends keyof RegistryEventMap>(type: K, event: RegistryEventMap[K]): void {
     this.#listeners.emit(type, event);
+  }
+
+  /** A `warning` event: `message`, with the `error` behind it when there is one. */
+  #warn(message: string, error?: unknown): void {
+    this.#emit('warning', { type: 'warning', message, ...(error === undefined ? {} : { error }) });
   }
 }
 

@@ -20,6 +20,7 @@ import {
   recovered,
   timeOf,
 } from './breaker.context.js';
+import { rejectionAnswer } from './breaker.answer.js';
 import { breakerSetup } from './breaker.setup.js';
 import { keepsGivenContext, stepEvent } from './breaker.start.js';
 import { openReason } from './breaker.start.opening.js';
@@ -217,6 +218,10 @@ export const breakerActions = {
     enqueue.assign(recovered(context.config));
     enqueue.emit({ type: 'closed', reason: 'released' });
   }),
+  /**
+   * A request refused in `params.state`: counted, announced (`rejected`), and answered
+   * `tool.rejected` when it asks for an answer (`replyTo`).
+   */
   recordDenial: enqueueActions<
     BreakerContext,
     BreakerEvent,
@@ -236,6 +241,9 @@ export const breakerActions = {
       count: 1,
       remainingBackoffMs: remainingBackoff(context, at),
     });
+    // A request that asks for an answer (a registry driven by events) is told it was refused.
+    const reply = rejectionAnswer(context, event, params.state);
+    if (reply !== undefined) enqueue.sendTo(reply.to, reply.answer);
   }),
   recordDenials: breakerSetup.enqueueActions(({ context, event, enqueue }) => {
     if (event.type !== 'call.rejected') return;

@@ -124,17 +124,11 @@ export const breakerMachine = breakerSetup
             {
               guard: 'isFleetBackoffElapsed',
               target: 'halfOpen.claiming',
-              actions: [
-                { type: 'recordDenial', params: { state: 'halfOpen' } },
-                { type: 'answerRejected', params: { state: 'halfOpen' } },
-              ],
+              actions: { type: 'recordDenial', params: { state: 'halfOpen' } },
             },
             { guard: 'isBackoffElapsed', target: 'halfOpen.probing' },
             {
-              actions: [
-                { type: 'recordDenial', params: { state: 'open' } },
-                { type: 'answerRejected', params: { state: 'open' } },
-              ],
+              actions: { type: 'recordDenial', params: { state: 'open' } },
             },
           ],
           'breaker.rearm': { target: '.cooling', reenter: true },
@@ -152,10 +146,7 @@ export const breakerMachine = breakerSetup
             after: { fleetAnswer: { target: 'idle', actions: 'decideAlone' } },
             on: {
               'call.requested': {
-                actions: [
-                  { type: 'recordDenial', params: { state: 'halfOpen' } },
-                  { type: 'answerRejected', params: { state: 'halfOpen' } },
-                ],
+                actions: { type: 'recordDenial', params: { state: 'halfOpen' } },
               },
               'fleet.probeGranted': { guard: 'isCurrentFleetGeneration', target: 'idle' },
               'fleet.probeTaken': {
@@ -182,10 +173,7 @@ export const breakerMachine = breakerSetup
               'call.requested': [
                 { guard: 'hasProbeSlot', actions: ['claimProbe', 'answerAdmitted'] },
                 {
-                  actions: [
-                    { type: 'recordDenial', params: { state: 'halfOpen' } },
-                    { type: 'answerRejected', params: { state: 'halfOpen' } },
-                  ],
+                  actions: { type: 'recordDenial', params: { state: 'halfOpen' } },
                 },
               ],
               'call.succeeded': [
@@ -213,10 +201,7 @@ export const breakerMachine = breakerSetup
         entry: 'nextGeneration',
         on: {
           'call.requested': {
-            actions: [
-              { type: 'recordDenial', params: { state: 'isolated' } },
-              { type: 'answerRejected', params: { state: 'isolated' } },
-            ],
+            actions: { type: 'recordDenial', params: { state: 'isolated' } },
           },
           'breaker.isolate': { actions: [] },
           'breaker.release': { target: 'closed', actions: 'releaseIsolation' },

@@ -8,7 +8,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { GCProfiler } from 'node:v8';
-import { createRegistry } from '../../src/index.js';
+import { createRegistry, type Registry, type RegistryStore } from '../../src/index.js';
 import type { CountedStore } from './stores.js';
 
 /** One measured window. */
@@ -122,6 +122,56 @@ export function settleHeap(): void {
   gc();
 }
 
+/**
+ * The registry of an outage: `tools` tools, each used once, opening at their first failure and
+ * half-opening `spreadMs` later (with `store`, if given), ready and flushed.
+ */
+export async function outageRegistry(
+  tools: number,
+  spreadMs: number,
+  store?: RegistryStore,
+): Promise<Registry> {
+  const registry = createRegistry({
+    defaults: { failureThreshold: 1, minBackoffMs: spreadMs, maxBackoffMs: spreadMs, jitter: 0 },
+    maxTools: tools * 2,
+    ...(store === undefined ? {} : { store }),
+  });
+  await registry.ready();
+  for (let i = 0; i < tools; i++) registry.tryAcquire(`mcp__server__tool_${i}`)?.success();
+  await registry.flush();
+  return registry;
+}
+
+/**
+ * Opens `openings` of the registry's `tools` circuits (spread evenly over the names) from
+ * separate timer callbacks spread over `spreadMs`; resolves once all have opened. `opened` is
+ * told each one's index and when its callback began.
+ */
+export function openSpread(
+  registry: Registry,
+  tools: number,
+  openings: number,
+  spreadMs: number,
+  opened?: (index: number, at: number) => void,
+): Promise<void> {
+  const step = Math.max(1, Math.floor(tools / openings));
+  const count = Math.min(openings, tools);
+  return new Promise<void>((resolve) => {
+    let done = 0;
+    for (let i = 0; i < count; i++) {
+      setTimeout(
+        () => {
+          const at = performance.now();
+          registry.tryAcquire(`mcp__server__tool_${i * step}`)?.failure('network');
+          opened?.(i, at);
+          if (++done === count) resolve();
+        },
+        (i * spreadMs) / count,
+      );
+    }
+  });
+}
+
 export async function outage(
   tools: number,
   openings: number,
@@ -129,31 +179,11 @@ export async function outage(
   counted: CountedStore | null,
   conditions: OutageConditions,
 ): Promise<Run> {
-  const registry = createRegistry({
-    defaults: { failureThreshold: 1, minBackoffMs: spreadMs, maxBackoffMs: spreadMs, jitter: 0 },
-    maxTools: tools * 2,
-    ...(counted === null ? {} : { store: counted.store }),
-  });
-  await registry.ready();
-  for (let i = 0; i < tools; i++) registry.tryAcquire(`mcp__server__tool_${i}`)?.success();
-  await registry.flush();
+  const registry = await outageRegistry(tools, spreadMs, counted?.store);
   if (conditions.settled) settleHeap();
-  const step = Math.max(1, Math.floor(tools / openings));
-  const count = Math.min(openings, tools);
   const watch = watchLoop();
   const start = performance.now();
-  await new Promise<void>((resolve) => {
-    let done = 0;
-    for (let i = 0; i < count; i++) {
-      setTimeout(
-        () => {
-          registry.tryAcquire(`mcp__server__tool_${i * step}`)?.failure('network');
-          if (++done === count) resolve();
-        },
-        (i * spreadMs) / count,
-      );
-    }
-  });
+  await openSpread(registry, tools, openings, spreadMs);
   await sleep(spreadMs + 100); // every backoff ends: as many half-openings
   await registry.flush();
   const wallMs = performance.now() - start;

@@ -24,9 +24,9 @@ import {
   monitorEventLoopDelay,
   type PerformanceEntry,
 } from 'node:perf_hooks';
-import { createRegistry, type RegistryStore } from '../../src/index.js';
+import type { RegistryStore } from '../../src/index.js';
 import { createFileStore } from '../../src/node/index.js';
-import { mainThreadClock } from './outage.js';
+import { mainThreadClock, openSpread, outageRegistry } from './outage.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -87,18 +87,9 @@ function traced(store: RegistryStore): RegistryStore {
 }
 
 async function outage(label: string, size: number, store: RegistryStore | undefined, measure: boolean) {
-  const registry = createRegistry({
-    defaults: { failureThreshold: 1, minBackoffMs: spreadMs, maxBackoffMs: spreadMs, jitter: 0 },
-    maxTools: size * 2,
-    ...(store === undefined ? {} : { store }),
-  });
-  await registry.ready();
+  const registry = await outageRegistry(size, spreadMs, store);
   if (measure) registry.on('halfOpened', () => mark('half-opening', performance.now()));
-  for (let i = 0; i < size; i++) registry.tryAcquire(`mcp__server__tool_${i}`)?.success();
-  await registry.flush();
   if (measure && flag('settle')) (globalThis as { gc?: () => void }).gc?.();
-  const step = Math.max(1, Math.floor(size / openings));
-  const count = Math.min(openings, size);
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   const probes: { at: number; wall: number; cpu: number; main: number; hr: bigint }[] = [];
   const mainClock = mainThreadClock();
@@ -136,20 +127,9 @@ async function outage(label: string, size: number, store: RegistryStore | undefi
     gcObserver.observe({ entryTypes: ['gc'] });
   }
   const start = performance.now();
-  await new Promise<void>((resolve) => {
-    let done = 0;
-    for (let i = 0; i < count; i++) {
-      setTimeout(
-        () => {
-          const t = performance.now();
-          registry.tryAcquire(`mcp__server__tool_${i * step}`)?.failure('network');
-          mark(i === 0 ? 'first opening' : 'opening', t);
-          if (++done === count) resolve();
-        },
-        (i * spreadMs) / count,
-      );
-    }
-  });
+  await openSpread(registry, size, openings, spreadMs, (i, at) =>
+    mark(i === 0 ? 'first opening' : 'opening', at),
+  );
   await new Promise((resolve) => setTimeout(resolve, spreadMs + 100));
   await registry.flush();
   clearInterval(probe);

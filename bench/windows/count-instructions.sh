@@ -8,18 +8,7 @@
 # Needs valgrind; about a minute per variant.
 set -euo pipefail
 variant="${1:?usage: count-instructions.sh <variant>}"
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-# Under node_modules: the bundle's own imports (xstate, cockatiel) resolve from there, and no linter looks.
-mkdir -p "$root/node_modules/.cache"
-work="$(mktemp -d "$root/node_modules/.cache/count-instructions.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-cat > "$work/entry.ts" <<TS
-import { ISOLATED, type IsolatedVariant } from '$root/bench/windows/variants.js';
-const op = ISOLATED[process.argv[2] as IsolatedVariant]();
-for (let i = 0, n = 200_000 + Number(process.argv[3]); i < n; i++) await op();
-TS
-(cd "$root" && npx esbuild --bundle --platform=node --format=esm --target=node20 --packages=external \
-  --log-level=error "$work/entry.ts" --outfile="$work/entry.mjs")
+. "$(dirname "$0")/bundle-variant.sh" count-instructions
 count() {
   setarch -R valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
     node --single-threaded --predictable-gc-schedule --hash-seed=1 --random-seed=1 \

@@ -8,17 +8,7 @@
 # the two runs over 400,000). Needs valgrind and callgrind_annotate; about a minute.
 set -euo pipefail
 variant="${1:?usage: profile-instructions.sh <variant>}"
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-mkdir -p "$root/node_modules/.cache"
-work="$(mktemp -d "$root/node_modules/.cache/profile-instructions.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-cat > "$work/entry.ts" <<TS
-import { ISOLATED, type IsolatedVariant } from '$root/bench/windows/variants.js';
-const op = ISOLATED[process.argv[2] as IsolatedVariant]();
-for (let i = 0, n = 200_000 + Number(process.argv[3]); i < n; i++) await op();
-TS
-(cd "$root" && npx esbuild --bundle --platform=node --format=esm --target=node20 --packages=external \
-  --log-level=error "$work/entry.ts" --outfile="$work/entry.mjs")
+. "$(dirname "$0")/bundle-variant.sh" profile-instructions
 run() {
   # `exec`: the pid recorded is node's own (setarch and valgrind replace the process), the name of its map.
   (cd "$work" && exec setarch -R valgrind --tool=callgrind --callgrind-out-file="$work/out.$1" \

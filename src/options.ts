@@ -218,6 +218,26 @@ function checkBackoffRange(options: BreakerOptions): void {
   }
 }
 
+/** What every breaker given no options runs with: resolved once, frozen, and shared. */
+let noOptionsResolved: ResolvedBreakerOptions | undefined;
+
+/**
+ * `resolveBreakerOptions(options)`, except that an options object with no property at all (own
+ * or inherited) gets the one frozen resolution of `{}` instead of a new one: a breaker created
+ * with its defaults validates nothing. Anything else (including `null` or an array, which
+ * throw) takes the full path. @internal
+ */
+export function breakerOptionsOf(options: BreakerOptions): ResolvedBreakerOptions {
+  if (typeof options === 'object' && options !== null && !Array.isArray(options) && hasNoKeys(options))
+    return (noOptionsResolved ??= Object.freeze(resolveBreakerOptions({})));
+  return resolveBreakerOptions(options);
+}
+
+function hasNoKeys(object: object): boolean {
+  for (const _ in object) return false;
+  return true;
+}
+
 /** Validates every option of a breaker. */
 export function resolveBreakerOptions(options: BreakerOptions = {}): ResolvedBreakerOptions {
   const config = resolveBreakerConfig(options);

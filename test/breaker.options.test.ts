@@ -20,6 +20,20 @@ describe('options', () => {
     });
   });
 
+  it('gives breakers made without options the defaults, each with a state of its own', () => {
+    const a = createBreaker();
+    const b = createBreaker({});
+    expect(a.config).toEqual(DEFAULT_BREAKER_CONFIG);
+    expect(b.config).toEqual(DEFAULT_BREAKER_CONFIG);
+    for (let i = 0; i < DEFAULT_BREAKER_CONFIG.failureThreshold; i++) a.tryAcquire()?.failure('network');
+    expect(a.state).toBe('open');
+    expect(b.state).toBe('closed');
+    expect(b.failureCount).toBe(0);
+    expect(createBreaker().state).toBe('closed');
+    a.stop();
+    b.stop();
+  });
+
   it('does not mutate the caller options and ignores duplicate categories', () => {
     const options = Object.freeze({ tripOn: Object.freeze(['network', 'network'] as const) });
     expect(resolveBreakerConfig(options).tripOn).toEqual(['network']);

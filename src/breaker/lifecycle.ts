@@ -24,7 +24,7 @@ import {
   type DurationHistogram,
   type DurationListener,
 } from '../durations.js';
-import { resolveBreakerOptions, type BreakerOptions, type ResolvedBreakerOptions } from '../options.js';
+import { breakerOptionsOf, type BreakerOptions, type ResolvedBreakerOptions } from '../options.js';
 import {
   liveContext,
   persistedContext,
@@ -76,7 +76,7 @@ export abstract class BreakerLifecycle {
   #ownSinks: DurationSinks | undefined;
 
   constructor(options: BreakerOptions | ResolvedBreakerOptions = {}, placement: ActorPlacement = {}) {
-    this.options = 'config' in options ? options : resolveBreakerOptions(options);
+    this.options = 'config' in options ? options : breakerOptionsOf(options);
     const { config, clock, inspect, healthCheck } = this.options;
     this.tool = placement.tool;
     this.host = placement.host;

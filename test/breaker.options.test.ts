@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  Breaker,
   DEFAULT_BREAKER_CONFIG,
   createBreaker,
   resolveBreakerConfig,
@@ -32,6 +33,15 @@ describe('options', () => {
     expect(createBreaker().state).toBe('closed');
     a.stop();
     b.stop();
+  });
+
+  it('gives the shared defaults only to options with no property at all, inherited ones included', () => {
+    // `new Breaker` skips createBreaker's argument checks: an option only inherited through a
+    // prototype must still be refused, not silently replaced by the defaults.
+    const inherited = Object.create({ failureThreshold: 1 }) as BreakerOptions;
+    expect(() => new Breaker(inherited)).toThrow(/inherited through the prototype/);
+    const bare = Object.create(null) as BreakerOptions;
+    expect(new Breaker(bare).config).toEqual(DEFAULT_BREAKER_CONFIG);
   });
 
   it('does not mutate the caller options and ignores duplicate categories', () => {

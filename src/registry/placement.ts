@@ -32,41 +32,45 @@ export interface PlacementOwner {
 
 /** Creates, places and removes the breakers of a registry's tools. */
 export class ToolPlacement {
-  constructor(readonly owner: PlacementOwner) {}
+  readonly #owner: PlacementOwner;
+
+  constructor(owner: PlacementOwner) {
+    this.#owner = owner;
+  }
 
   /**
    * The breaker of a tool never seen, closed and dormant, once room is made for it. Throws
    * `InvalidToolNameError` for a bad name, `BreakerStoppedError` once the registry is stopped.
    */
   add(tool: string): Breaker {
-    const { options, tools } = this.owner;
+    const { options, tools } = this.#owner;
     checkToolName(tool, options.maxToolNameLength);
-    if (this.owner.isStopped()) throw new BreakerStoppedError(tool);
+    if (this.#owner.isStopped()) throw new BreakerStoppedError(tool);
     const evicted = tools.makeRoom(1);
     for (const slot of evicted ?? []) this.#stop(slot);
     const breaker = this.place(tool, this.newToolContext(tool), undefined);
     if (tools.crossedMaxTools()) {
-      this.owner.emit('warning', {
+      this.#owner.emit('warning', {
         type: 'warning',
         message: `tripstate: ${tools.size} tools and none can be evicted (all open, half-open, isolated, failing or with calls in flight); maxTools ${options.maxTools} exceeded`,
       });
     }
     // Announced once the new tool is in: a listener that adds a tool finds the registry within
     // its bounds, and its tool makes room for itself.
-    for (const { tool: gone } of evicted ?? []) this.owner.emit('evicted', { type: 'evicted', tool: gone });
+    for (const { tool: gone } of evicted ?? []) this.#owner.emit('evicted', { type: 'evicted', tool: gone });
     return breaker;
   }
 
   /** Puts the tool's breaker in the registry: dormant with `dormant`, else restored from `snapshot`. */
   place(tool: string, dormant: BreakerContext | undefined, snapshot: unknown): Breaker {
-    const { options, live, durations } = this.owner;
+    const { options, live, durations } = this.#owner;
     const breaker = new Breaker(optionsForTool(options, tool), {
       tool,
       ...(dormant === undefined ? { snapshot } : { dormant }),
       host: live.host,
     });
     if (durations.observers > 0) breaker.attachDurations(durations);
-    this.owner.tools.add(new ToolSlot(tool, breaker));
+    this.#owner.tools.add(new ToolSlot(tool, breaker));
     // An inspector is shown every tool, new or restored: no dormancy when someone is watching.
     if (options.defaults.inspect !== undefined) void breaker.actor;
     return breaker;
@@ -74,18 +78,18 @@ export class ToolPlacement {
 
   /** Takes the tool out of the registry and stops its breaker. */
   remove(slot: ToolSlot): void {
-    this.owner.tools.delete(slot);
+    this.#owner.tools.delete(slot);
     this.#stop(slot);
   }
 
   /** The context of a tool's breaker before its first call: closed, as if its chart had just started. */
   newToolContext(tool: string): BreakerContext {
-    return { ...initialBreakerContext(optionsForTool(this.owner.options, tool).config), generation: 1 };
+    return { ...initialBreakerContext(optionsForTool(this.#owner.options, tool).config), generation: 1 };
   }
 
   /** Stops the breaker of a tool taken out of the registry. */
   #stop(slot: ToolSlot): void {
-    this.owner.live.stop(slot);
-    this.owner.changed(slot.tool);
+    this.#owner.live.stop(slot);
+    this.#owner.changed(slot.tool);
   }
 }

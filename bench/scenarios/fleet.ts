@@ -2,7 +2,8 @@
  * Scenario 12: the fleet share. (a) A closed successful call with a Redis share against the same
  * registry without one (the share must add nothing to that path). (b) 8 processes calling one
  * shared tool: calls per second with the share against a gobreaker-v2-style lock per call
- * through the same Redis, and Redis commands per 1,000 calls (INFO commandstats).
+ * through the same Redis, and Redis commands per 1,000 calls (INFO commandstats). (c) How fast
+ * an opening and a closing reach all 8 processes (bench/fleet/propagation.ts).
  */
 import { spawn } from 'node:child_process';
 import { createClient } from 'redis';
@@ -14,6 +15,7 @@ import { interleavedMedianNs } from '../stats.js';
 import { succeed } from '../workload.js';
 import { REDIS_SERVER, startRedis, type RedisServer } from '../../test/fleet/redis-server.js';
 import { existsSync } from 'node:fs';
+import { propagation } from '../fleet/propagation.js';
 import { fileURLToPath } from 'node:url';
 
 const PROCESSES = 8;
@@ -99,6 +101,9 @@ export async function fleetScenario(config: BenchConfig): Promise<ScenarioResult
     const durationMs = config.smoke ? 300 : 3_000;
     const share = await fleetRun('share', redis.url, durationMs);
     const lock = await fleetRun('lock', redis.url, durationMs);
+    const spread = await propagation(redis.url, config.smoke ? 1 : 7);
+    const worstOpening = Math.max(...spread.openings);
+    const worstClosing = Math.max(...spread.closings);
     const difference = ns.with - ns.without;
     return {
       tables: [
@@ -119,10 +124,19 @@ export async function fleetScenario(config: BenchConfig): Promise<ScenarioResult
             ],
             ['Redis commands per 1,000 calls, with share', share.commandsPer1000.toFixed(1)],
             ['Redis commands per 1,000 calls, lock per call', lock.commandsPer1000.toFixed(1)],
+            [
+              `worker 0 opens: until all ${PROCESSES} had opened (each outage)`,
+              spread.openings.map((ms) => `${ms}`).join(' / ') + ' ms',
+            ],
+            [
+              `the probe succeeds: until all ${PROCESSES} had closed (each outage)`,
+              spread.closings.map((ms) => `${ms}`).join(' / ') + ' ms',
+            ],
           ],
           notes: [
             `closed call: median of ${config.rounds} interleaved rounds each; ${durationMs} ms per fleet run`,
             'lock per call: GET the JSON record, SET lock NX PX 5000 (retried after 1–5 ms), call, SET record, compare-and-DEL the lock',
+            'propagation: the provider fails for worker 0 only, so the other 7 open only on its record; times are Date.now() in each process',
           ],
         },
       ],
@@ -131,6 +145,16 @@ export async function fleetScenario(config: BenchConfig): Promise<ScenarioResult
           goal: '12: closed call with share within 15 ns of without',
           measured: `${formatNs(difference)} (${formatNs(ns.with)} vs ${formatNs(ns.without)}; two registries without share differ by ${formatNs(Math.abs(ns.control - ns.without))})`,
           met: difference <= 15,
+        },
+        {
+          goal: `12: an opening reaches all ${PROCESSES} processes within 100 ms (worst outage)`,
+          measured: `${worstOpening} ms`,
+          met: worstOpening <= 100,
+        },
+        {
+          goal: `12: a closing reaches all ${PROCESSES} processes within 100 ms (worst outage)`,
+          measured: `${worstClosing} ms`,
+          met: worstClosing <= 100,
         },
       ],
     };

@@ -8,6 +8,8 @@ import { compiledFleetFixture } from './fixtures/compile.js';
 export interface Provider {
   readonly url: string;
   failing: boolean;
+  /** While `failing`, only these workers' requests fail (null: every worker's). */
+  failingWorkers: ReadonlySet<number> | null;
   /** Milliseconds before each answer. */
   delayMs: number;
   /** Called with the worker's id as each request arrives. */
@@ -22,13 +24,13 @@ export interface Provider {
 export async function startProvider(): Promise<Provider> {
   const arrivals: number[] = [];
   const senders: number[] = [];
-  const state = { failing: false };
+  const state = { failing: false, failingWorkers: null as ReadonlySet<number> | null };
   const provider = { delayMs: 0, onRequest: null as ((worker: number) => void) | null };
   const server: Server = createServer((request, response) => {
     arrivals.push(Date.now());
     request.resume();
-    const failing = state.failing;
     const worker = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('worker'));
+    const failing = state.failing && (state.failingWorkers === null || state.failingWorkers.has(worker));
     senders.push(worker);
     provider.onRequest?.(worker);
     const answer = () => {
@@ -60,6 +62,12 @@ export async function startProvider(): Promise<Provider> {
     },
     set failing(value: boolean) {
       state.failing = value;
+    },
+    get failingWorkers() {
+      return state.failingWorkers;
+    },
+    set failingWorkers(value: ReadonlySet<number> | null) {
+      state.failingWorkers = value;
     },
     arrivals,
     senders,

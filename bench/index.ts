@@ -1,7 +1,12 @@
 /**
- * `npm run bench`: tripstate, cockatiel, opossum and a bare `await fn()` on the same workloads,
- * in one process. `npm run bench:smoke` runs every scenario briefly (CI); it never judges timings.
+ * `npm run bench`: tripstate, cockatiel, opossum and a bare `await fn()` on the same workloads.
+ * Each scenario runs in a process of its own (the same node flags), so that no scenario meets
+ * the heap or the compiled code another left behind; within a scenario, the libraries compared
+ * run side by side in one process. `BENCH_ONLY=<part of a name>` runs the matching scenarios.
+ * `npm run bench:smoke` runs every scenario briefly (CI); it never judges timings.
  */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { benchConfig } from './config.js';
 import { renderTable, renderTargets, type ScenarioResult, type Target } from './report.js';
 import { closedCall } from './scenarios/closed-call.js';
@@ -31,12 +36,41 @@ const scenarios: readonly (readonly [string, (c: typeof config) => Promise<Scena
   ['fleet', fleetScenario],
 ];
 
-const only = process.env['BENCH_ONLY'];
-const targets: Target[] = [];
-for (const [name, run] of scenarios) {
-  if (only !== undefined && !name.includes(only)) continue;
-  const result = await run(config);
-  for (const table of result.tables) console.log(`\n${renderTable(table)}`);
-  targets.push(...result.targets);
+/** Set in a scenario's own process: the scenario's name. */
+const SCENARIO = 'TRIPSTATE_BENCH_SCENARIO';
+
+/** Runs `name` in a new process; its tables are printed there, its targets come back. */
+function inOwnProcess(name: string): Promise<readonly Target[]> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), process.argv.slice(2), {
+      env: { ...process.env, [SCENARIO]: name },
+      execArgv: process.execArgv,
+      stdio: 'inherit',
+    });
+    let targets: readonly Target[] | undefined;
+    child.on('message', (message) => (targets = message as readonly Target[]));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code === 0 && targets !== undefined) resolve(targets);
+      else reject(new Error(`bench: scenario "${name}" ended with ${signal ?? `exit code ${code}`}`));
+    });
+  });
 }
-if (!config.smoke) console.log(`\n${renderTargets(targets)}`);
+
+const own = process.env[SCENARIO];
+if (own !== undefined) {
+  const scenario = scenarios.find(([name]) => name === own);
+  if (scenario === undefined) throw new Error(`bench: no scenario named "${own}"`);
+  const result = await scenario[1](config);
+  for (const table of result.tables) console.log(`\n${renderTable(table)}`);
+  process.send?.(result.targets);
+  process.disconnect?.();
+} else {
+  const only = process.env['BENCH_ONLY'];
+  const targets: Target[] = [];
+  for (const [name] of scenarios) {
+    if (only !== undefined && !name.includes(only)) continue;
+    targets.push(...(await inOwnProcess(name)));
+  }
+  if (!config.smoke) console.log(`\n${renderTargets(targets)}`);
+}

@@ -51,6 +51,17 @@ export function collectGarbage(): void {
   }
 }
 
+/**
+ * Bytes held, after a full collection: the V8 heap in use plus the backing stores of
+ * `ArrayBuffer`s, which V8 keeps outside its heap (a typed array over 64 bytes, such as a
+ * window's counters, is not in `heapUsed`).
+ */
+export function liveBytes(): number {
+  collectGarbage();
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
+}
+
 /** Bytes of V8 heap in use, after a full collection. */
 export function heapUsed(): number {
   collectGarbage();

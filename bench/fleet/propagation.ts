@@ -6,12 +6,12 @@
  * provider answers again, from the first closing until all 8 had closed.
  */
 import {
+  everyFirst,
+  firstAfter,
   sleep,
   startProvider,
   startWorker,
   until,
-  type Worker,
-  type WorkerLine,
 } from '../../test/fleet/harness.js';
 import { removeCompiledFleet } from '../../test/fleet/fixtures/compile.js';
 
@@ -23,9 +23,6 @@ export interface Propagation {
   readonly openings: readonly number[];
   readonly closings: readonly number[];
 }
-
-const firstAfter = (w: Worker, event: string, after: number): WorkerLine | undefined =>
-  w.lines.find((l) => l.event === event && l.t >= after);
 
 /** Runs `outages` outages through one fleet of 8 processes sharing `url`'s Redis. */
 export async function propagation(url: string, outages: number): Promise<Propagation> {
@@ -52,21 +49,11 @@ export async function propagation(url: string, outages: number): Promise<Propaga
     for (let i = 0; i < outages; i++) {
       const failingSince = Date.now();
       provider.failing = true;
-      await until(
-        () => workers.every((w) => firstAfter(w, 'opened', failingSince)),
-        10_000,
-        'every worker open',
-      );
-      const opened = workers.map((w) => (firstAfter(w, 'opened', failingSince) as WorkerLine).t);
+      const opened = (await everyFirst(workers, 'opened', failingSince, 10_000)).map((l) => l.t);
       openings.push(Math.max(...opened) - (opened[0] as number));
       const recoveredSince = Date.now();
       provider.failing = false;
-      await until(
-        () => workers.every((w) => firstAfter(w, 'closed', recoveredSince)),
-        5 * BACKOFF_MS,
-        'every worker closed',
-      );
-      const closed = workers.map((w) => (firstAfter(w, 'closed', recoveredSince) as WorkerLine).t);
+      const closed = (await everyFirst(workers, 'closed', recoveredSince, 5 * BACKOFF_MS)).map((l) => l.t);
       closings.push(Math.max(...closed) - Math.min(...closed));
       await sleep(200);
     }

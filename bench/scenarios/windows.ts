@@ -85,10 +85,10 @@ export async function windows(config: BenchConfig): Promise<ScenarioResult> {
   // stay alive until both are measured (a stopped breaker's garbage would lower the second).
   const count = config.smoke ? 100 : 4_000;
   const { window: _window, failureRateThreshold: _rate, ...withoutWindow } = WINDOW;
-  const plainHeap = bytesPer(count, () => createBreaker({ ...withoutWindow }));
-  const windowHeap = bytesPer(count, () => createBreaker({ ...WINDOW }));
-  for (const b of [...plainHeap.items, ...windowHeap.items]) b.stop();
-  const windowBytes = windowHeap.perItem - plainHeap.perItem;
+  const plainBytes = bytesPer(count, () => createBreaker({ ...withoutWindow }));
+  const windowedBytes = bytesPer(count, () => createBreaker({ ...WINDOW }));
+  for (const b of [...plainBytes.items, ...windowedBytes.items]) b.stop();
+  const windowBytes = windowedBytes.perItem - plainBytes.perItem;
 
   const tools = config.smoke ? 1_000 : 100_000;
   const names = Array.from({ length: tools }, (_, i) => `server-${i % 97}/tool-${i}`);
@@ -97,7 +97,7 @@ export async function windows(config: BenchConfig): Promise<ScenarioResult> {
   const start = nowNs();
   for (const name of names) registry.tryAcquire(name)?.failure('network');
   const registerNs = nowNs() - start;
-  const heapAfter = liveBytes();
+  const bytesAfter = liveBytes();
   registry.stop();
 
   const bare: Timing = { label: 'bare await fn()', ns: ok.bare };
@@ -124,13 +124,13 @@ export async function windows(config: BenchConfig): Promise<ScenarioResult> {
     },
     {
       goal: '9d: a 100-call window adds < 1 KiB per breaker (heap and array buffers)',
-      measured: `${formatBytes(windowBytes)} (breaker with window ${formatBytes(windowHeap.perItem)}, without ${formatBytes(plainHeap.perItem)})`,
+      measured: `${formatBytes(windowBytes)} (breaker with window ${formatBytes(windowedBytes.perItem)}, without ${formatBytes(plainBytes.perItem)})`,
       met: windowBytes < 1_024,
     },
     {
       goal: `8e: ${tools.toLocaleString('en')} registry tools with a 100-call window, < 300 MB (heap and array buffers)`,
-      measured: `${formatBytes(heapAfter)} (registry ${formatBytes(heapAfter - before)}), ${formatNs(registerNs)} to register`,
-      met: heapAfter < 300 * 1_048_576,
+      measured: `${formatBytes(bytesAfter)} (registry ${formatBytes(bytesAfter - before)}), ${formatNs(registerNs)} to register`,
+      met: bytesAfter < 300 * 1_048_576,
     },
   ];
   return {

@@ -10,12 +10,15 @@ import { redisShare } from '../../src/redis/index.js';
 import type { FleetRecord } from '../../src/share/types.js';
 import { removeCompiledFleet } from './fixtures/compile.js';
 import {
+  everyFirst,
+  firstAfter,
   sleep,
   startProvider,
   startWorker,
   until,
   type Provider,
   type Worker,
+  type WorkerLine,
   type WorkerOptions,
 } from './harness.js';
 import { redisTestsRun, startRedis, type RedisServer } from './redis-server.js';
@@ -59,8 +62,6 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
     providers.push(p);
     return p;
   };
-  const firstAfter = (w: Worker, event: string, after: number, remote?: boolean) =>
-    w.lines.find((l) => l.event === event && l.t >= after && (remote === undefined || l.remote === remote));
   const foreign = (ws: Worker[]) => ws.flatMap((w) => w.lines.filter((l) => l.event === 'foreign'));
 
   /** Provider fails for 5 backoffs after the first opening: the first opening time and the probes sent. */
@@ -76,8 +77,7 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
     });
     const failingSince = Date.now();
     p.failing = true;
-    await until(() => ws.every((w) => firstAfter(w, 'opened', failingSince)), 10_000, 'every worker open');
-    const times = ws.map((w) => (firstAfter(w, 'opened', failingSince) as { t: number }).t);
+    const times = (await everyFirst(ws, 'opened', failingSince, 10_000)).map((l) => l.t);
     const openedAt = Math.min(...times);
     // Probes: calls the workers admitted while not closed (a call admitted before the opening may
     // reach the provider hundreds of ms later on a loaded machine: it is not a probe).
@@ -102,22 +102,19 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
     p.failingWorkers = new Set([0]);
     const failingSince = Date.now();
     p.failing = true;
-    await until(() => ws.every((w) => firstAfter(w, 'opened', failingSince)), 10_000, 'every worker open');
-    const openings = ws.map((w) => firstAfter(w, 'opened', failingSince) as { t: number; remote?: boolean });
+    const openings = await everyFirst(ws, 'opened', failingSince, 10_000);
     expect(openings.map((o) => o.remote)).toEqual([false, true, true, true, true, true, true, true]);
     // Each of the seven then rejects its own calls (it never saw a failure of its own).
     await until(
       () =>
         ws
           .slice(1)
-          .every((w, i) =>
-            w.lines.some((l) => l.event === 'rejected' && l.t >= (openings[i + 1] as { t: number }).t),
-          ),
+          .every((w, i) => firstAfter(w, 'rejected', (openings[i + 1] as WorkerLine).t) !== undefined),
       5_000,
       'a rejection in every other worker',
     );
     console.info(
-      `an opening in worker 0 reached the other ${WORKERS - 1} within ${Math.max(...openings.map((o) => o.t)) - (openings[0] as { t: number }).t} ms (load average ${loadavg()[0]?.toFixed(1)})`,
+      `an opening in worker 0 reached the other ${WORKERS - 1} within ${Math.max(...openings.map((o) => o.t)) - (openings[0] as WorkerLine).t} ms (load average ${loadavg()[0]?.toFixed(1)})`,
     );
     expect(foreign(ws)).toEqual([]);
     p.failing = false;
@@ -130,14 +127,9 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
     const { spread, probes } = await outage(ws, shared);
     const recoveredSince = Date.now();
     shared.failing = false;
-    await until(
-      () => ws.every((w) => firstAfter(w, 'closed', recoveredSince)),
-      5 * BACKOFF_MS,
-      'every worker closed',
-    );
-    const closes = ws.map((w) => (firstAfter(w, 'closed', recoveredSince) as { t: number }).t);
-    const closeSpread = Math.max(...closes) - Math.min(...closes);
-    const local = ws.filter((w) => firstAfter(w, 'closed', recoveredSince)?.remote === false);
+    const closes = await everyFirst(ws, 'closed', recoveredSince, 5 * BACKOFF_MS);
+    const closeSpread = Math.max(...closes.map((l) => l.t)) - Math.min(...closes.map((l) => l.t));
+    const local = closes.filter((l) => l.remote === false);
     console.info(
       `fleet with share: openings reached all ${WORKERS} workers within ${spread} ms, ${probes} probes over 5 backoffs, closings within ${closeSpread} ms (load average ${loadavg()[0]?.toFixed(1)})`,
     );
@@ -161,7 +153,7 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
     const ws = await fleet({ ...base, provider: p.url, url: redis.url });
     p.failing = true;
     const since = Date.now();
-    await until(() => ws.every((w) => firstAfter(w, 'opened', since)), 10_000, 'every worker open');
+    await everyFirst(ws, 'opened', since, 10_000);
     const killedAt = Date.now();
     await redis.kill('SIGKILL');
     await until(

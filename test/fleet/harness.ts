@@ -137,6 +137,26 @@ export function startWorker(id: number, options: WorkerOptions): Worker {
   };
 }
 
+/** The first line of `event` that `w` printed at or after `after` (only remote ones, or only local ones, with `remote`). */
+export const firstAfter = (
+  w: Worker,
+  event: string,
+  after: number,
+  remote?: boolean,
+): WorkerLine | undefined =>
+  w.lines.find((l) => l.event === event && l.t >= after && (remote === undefined || l.remote === remote));
+
+/** Waits until every worker printed `event` at or after `after` (at most `ms`); each one's first such line. */
+export async function everyFirst(
+  workers: readonly Worker[],
+  event: string,
+  after: number,
+  ms: number,
+): Promise<WorkerLine[]> {
+  await until(() => workers.every((w) => firstAfter(w, event, after)), ms, `every worker's ${event} line`);
+  return workers.map((w) => firstAfter(w, event, after) as WorkerLine);
+}
+
 /** Waits until `check` holds, polling every 10 ms; throws after `ms` milliseconds. */
 export async function until(check: () => boolean, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;

@@ -170,14 +170,15 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
       4 * BACKOFF_MS,
       'local reopenings',
     );
-    await redis.restart();
+    // Taken before the restart: a worker may reconnect before this process sees Redis answer.
     const restartedAt = Date.now();
+    await redis.restart();
     await until(
       () => ws.every((w) => firstAfter(w, 'status', restartedAt)?.status === 'connected'),
       5_000,
       'every worker connected',
     );
-    const connectedAt = Date.now();
+    const connectedAt = Math.max(...ws.map((w) => (firstAfter(w, 'status', restartedAt) as WorkerLine).t));
     // Within one backoff the fleet shares again: from then, one probe per backoff.
     const from = connectedAt + BACKOFF_MS;
     await sleep(from + 3 * BACKOFF_MS - Date.now());

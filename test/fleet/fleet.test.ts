@@ -54,6 +54,7 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
       () => started.every((w) => w.lines.some((l) => l.event === 'ready')),
       20_000,
       'workers ready',
+      started,
     );
     return started;
   };
@@ -112,6 +113,7 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
           .every((w, i) => firstAfter(w, 'rejected', (openings[i + 1] as WorkerLine).t) !== undefined),
       5_000,
       'a rejection in every other worker',
+      ws,
     );
     console.info(
       `an opening in worker 0 reached the other ${WORKERS - 1} within ${Math.max(...openings.map((o) => o.t)) - (openings[0] as WorkerLine).t} ms (load average ${loadavg()[0]?.toFixed(1)})`,
@@ -160,6 +162,7 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
       () => ws.every((w) => firstAfter(w, 'status', killedAt)?.status === 'degraded'),
       5_000,
       'every worker degraded',
+      ws,
     );
     expect(
       ws.every((w) => w.lines.filter((l) => l.event === 'warning' && l.t >= killedAt).length === 1),
@@ -169,6 +172,7 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
       () => ws.every((w) => firstAfter(w, 'opened', killedAt, false)),
       4 * BACKOFF_MS,
       'local reopenings',
+      ws,
     );
     // Taken before the restart: a worker may reconnect before this process sees Redis answer.
     const restartedAt = Date.now();
@@ -177,6 +181,7 @@ describe.runIf(redisTestsRun())('a fleet of 8 worker processes sharing breakers 
       () => ws.every((w) => firstAfter(w, 'status', restartedAt)?.status === 'connected'),
       5_000,
       'every worker connected',
+      ws,
     );
     const connectedAt = Math.max(...ws.map((w) => (firstAfter(w, 'status', restartedAt) as WorkerLine).t));
     // Within one backoff the fleet shares again: from then, one probe per backoff.

@@ -153,17 +153,48 @@ export async function everyFirst(
   after: number,
   ms: number,
 ): Promise<WorkerLine[]> {
-  await until(() => workers.every((w) => firstAfter(w, event, after)), ms, `every worker's ${event} line`);
+  await until(
+    () => workers.every((w) => firstAfter(w, event, after)),
+    ms,
+    `every worker's ${event} line`,
+    workers,
+  );
   return workers.map((w) => firstAfter(w, event, after) as WorkerLine);
 }
 
-/** Waits until `check` holds, polling every 10 ms; throws after `ms` milliseconds. */
-export async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
+/**
+ * Waits until `check` holds, polling every 10 ms; throws after `ms` milliseconds, with the last
+ * lines of each of `workers` (if given) in the error, so that a failed run says what they saw.
+ */
+export async function until(
+  check: () => boolean,
+  ms: number,
+  what: string,
+  workers: readonly Worker[] = [],
+): Promise<void> {
+  const start = Date.now();
+  const end = start + ms;
   while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    if (Date.now() > end)
+      throw new Error(`timed out after ${ms} ms waiting for ${what}${lastLines(workers, start)}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Each worker's last 6 lines other than rejections, their times in ms from `since`. */
+function lastLines(workers: readonly Worker[], since: number): string {
+  return workers
+    .map((w) => {
+      const last = w.lines
+        .filter((l) => l.event !== 'rejected')
+        .slice(-6)
+        .map((l) => {
+          const detail = l.status ?? (l.remote === undefined ? '' : l.remote ? 'remote' : 'local');
+          return `${l.t - since} ms ${l.event}${detail === '' ? '' : ` ${detail}`}`;
+        });
+      return `\n  worker ${w.id}: ${last.join('; ') || 'no line'}`;
+    })
+    .join('');
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -69,9 +69,24 @@ export const fleetActions = {
     idleSince: ({ context, event }) =>
       timeOf(event, (context.idleSince ?? 0) + context.config.probeTimeoutMs),
   }),
-  awaitFleetProbe: breakerSetup.assign(({ event }) =>
-    event.type === 'fleet.probeTaken' ? withFleetProbeAwaited(event) : {},
-  ),
+  /**
+   * Another process holds the probe lease: open again until it ends, announced as an opening
+   * (`probeTaken`, remote) so that every `halfOpened` is followed by the state it left for.
+   */
+  awaitFleetProbe: breakerSetup.enqueueActions(({ context, event, enqueue }) => {
+    if (event.type !== 'fleet.probeTaken') return;
+    const next = withFleetProbeAwaited(event);
+    enqueue.assign(next);
+    enqueue.emit({
+      type: 'opened',
+      reason: 'probeTaken',
+      backoffMs: next.retryAt - event.at,
+      retryAt: next.retryAt,
+      failureCount: context.failureCount,
+      category: null,
+      remote: true,
+    });
+  }),
   applyFleetClosing: breakerSetup.enqueueActions(({ context, event, enqueue }) => {
     enqueue.assign({ ...recovered(context.config), fleetGeneration: fleetGenerationOf(event) });
     enqueue.emit({ type: 'closed', reason: 'probeSucceeded', remote: true });

@@ -80,7 +80,7 @@ export function withFleetIsolation(event: {
 type Taken = Extract<FleetEvent, { type: 'fleet.probeTaken' }>;
 
 /** Another process probes: open again until its lease ends (the `awaitFleetProbe` action). */
-export function withFleetProbeAwaited(event: Taken): Partial<BreakerContext> {
+export function withFleetProbeAwaited(event: Taken): Partial<BreakerContext> & { retryAt: number } {
   return {
     retryAt: event.at + clampDelay(event.leaseMs),
     probesInFlight: 0,

@@ -166,8 +166,12 @@ export type ToolAnswer =
       readonly remainingBackoffMs: number | null;
     };
 
-/** Why the circuit opened. */
-export type OpenReason = 'threshold' | 'failureRate' | 'slowCallRate' | 'probeFailed' | 'probeTimeout';
+/**
+ * Why the circuit opened. `probeTaken` (with a fleet share only): half-open found the fleet's
+ * probe held by another process, and the circuit is open again until that probe's lease ends.
+ */
+export type OpenReason =
+  'threshold' | 'failureRate' | 'slowCallRate' | 'probeFailed' | 'probeTimeout' | 'probeTaken';
 
 /** Why the circuit closed. */
 export type CloseReason = 'probeSucceeded' | 'reset' | 'released';

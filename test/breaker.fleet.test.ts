@@ -91,9 +91,24 @@ describe('the chart with fleet events', () => {
 
   it('waits out another process’s lease in open, and decides alone when no answer comes', () => {
     const { actor, clock } = openedByFleet();
+    const announced: unknown[] = [];
+    actor.on('*', (event) => announced.push(event));
     clock.increment(1_000);
     actor.send({ type: 'fleet.probeTaken', fleetGeneration: 1, leaseMs: 300, at: 1_000 });
     expect(actor.getSnapshot().value).toEqual({ open: 'cooling' });
+    // Half-open, then open again: both announced, the opening as the fleet's.
+    expect(announced).toEqual([
+      { type: 'halfOpened', at: 1_000 },
+      {
+        type: 'opened',
+        reason: 'probeTaken',
+        backoffMs: 300,
+        retryAt: 1_300,
+        failureCount: 0,
+        category: null,
+        remote: true,
+      },
+    ]);
     clock.increment(300);
     expect(actor.getSnapshot().value).toEqual({ halfOpen: 'claiming' });
     clock.increment(300); // fleetAnswer: probeTimeoutMs

@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 /**
  * Files that run real processes against each other and judge what they see in time (8 worker
  * processes sharing Redis; Redis paused and killed under live registries). They run after the
- * rest of the suite, one at a time, so that the scheduler is theirs: on 2 cores, other test
- * files beside them delayed a worker by more than a second.
+ * rest of the suite, one at a time, so that the scheduler is theirs: on 2 cores, with other
+ * test files beside them, CI saw a worker's opening arrive 115 ms after the first and the test
+ * process starved while the workers reconnected to Redis.
  */
 const PROCESSES = ['test/fleet/fleet.test.ts', 'test/fleet/redis-registries.test.ts'];
 

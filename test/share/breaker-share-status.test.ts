@@ -1,10 +1,9 @@
 /** A standalone breaker in a fleet: `ready()` and `shareStatus`, as a registry has them (in-memory share). */
 import { describe, expect, it, vi } from 'vitest';
 import { createBreaker, type Breaker } from '../../src/index.js';
-import { memoryFleet } from './fleet-fixture.js';
+import { boom, memoryFleet } from './fleet-fixture.js';
 
 const defaults = { failureThreshold: 2, minBackoffMs: 1_000, maxBackoffMs: 1_000, jitter: 0 };
-const boom = () => Promise.reject(Object.assign(new Error('down'), { status: 503 }));
 
 describe('a standalone breaker’s ready() and shareStatus', () => {
   const fx = memoryFleet();

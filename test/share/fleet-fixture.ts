@@ -5,6 +5,19 @@ import { createMemoryShareHub, type MemoryShareHub } from '../../src/testing/ind
 
 type ShareOptions = Parameters<MemoryShareHub['share']>[0];
 
+/** A call that fails as an unavailable service (it trips), and one that succeeds. */
+export const boom = (): Promise<never> => Promise.reject(Object.assign(new Error('down'), { status: 503 }));
+export const ok = (): Promise<string> => Promise.resolve('ok');
+
+/** Breakers that open on 3 failures for exactly 1 s, with a 500 ms probe timeout. */
+export const fleetDefaults = {
+  failureThreshold: 3,
+  minBackoffMs: 1_000,
+  maxBackoffMs: 1_000,
+  probeTimeoutMs: 500,
+  jitter: 0,
+};
+
 /** Registers the hooks; the returned helpers make registries sharing the test's hub. */
 export function memoryFleet() {
   let hub: MemoryShareHub;

@@ -1,11 +1,9 @@
 /** isolate() and release() for the whole fleet: registries and a breaker sharing one state (in-memory share). */
 import { describe, expect, it, vi } from 'vitest';
 import { createBreaker, type Registry } from '../../src/index.js';
-import { memoryFleet } from './fleet-fixture.js';
+import { boom, ok, memoryFleet } from './fleet-fixture.js';
 
 const defaults = { failureThreshold: 3, minBackoffMs: 1_000, maxBackoffMs: 1_000, jitter: 0 };
-const boom = () => Promise.reject(Object.assign(new Error('down'), { status: 503 }));
-const ok = () => Promise.resolve('ok');
 
 describe('isolations for the fleet (in-memory share)', () => {
   const fx = memoryFleet();

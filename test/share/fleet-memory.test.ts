@@ -1,22 +1,12 @@
 /** Registries sharing breakers through an in-memory share, on simulated time. */
 import { describe, expect, it, vi } from 'vitest';
 import { createBreaker, createRegistry, type Registry } from '../../src/index.js';
-import { memoryFleet } from './fleet-fixture.js';
-
-const defaults = {
-  failureThreshold: 3,
-  minBackoffMs: 1_000,
-  maxBackoffMs: 1_000,
-  probeTimeoutMs: 500,
-  jitter: 0,
-};
-const boom = () => Promise.reject(Object.assign(new Error('down'), { status: 503 }));
-const ok = () => Promise.resolve('ok');
+import { boom, ok, fleetDefaults, memoryFleet } from './fleet-fixture.js';
 
 describe('registries sharing one state per tool (in-memory share)', () => {
   const fx = memoryFleet();
   const make = (flushIntervalMs?: number): Registry =>
-    fx.registry(defaults, flushIntervalMs === undefined ? {} : { flushIntervalMs });
+    fx.registry(fleetDefaults, flushIntervalMs === undefined ? {} : { flushIntervalMs });
   const { settle } = fx;
 
   it('opens the circuit in every registry when one of them opens it', async () => {
@@ -146,7 +136,7 @@ describe('registries sharing one state per tool (in-memory share)', () => {
 
   it('shares a standalone breaker under its name with the registries of the fleet', async () => {
     const registry = make();
-    const breaker = createBreaker({ ...defaults, share: fx.hub.share(), name: 'llm' });
+    const breaker = createBreaker({ ...fleetDefaults, share: fx.hub.share(), name: 'llm' });
     await registry.ready();
     await settle();
     for (let i = 0; i < 3; i++) await breaker.execute(boom).catch(() => undefined);

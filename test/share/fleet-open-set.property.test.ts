@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, vi } from 'vitest';
 import { fc, it } from '@fast-check/vitest';
 import { createRegistry, type Registry } from '../../src/index.js';
 import { createMemoryShareHub } from '../../src/testing/index.js';
+import { boom, ok } from './fleet-fixture.js';
 import { RUNS } from '../property/arbitraries.js';
 
 const TOOLS = ['llm', 'search'] as const;
@@ -42,9 +43,6 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('reachable' as const), value: fc.boolean() }) },
 );
-
-const boom = () => Promise.reject(Object.assign(new Error('down'), { status: 503 }));
-const ok = () => Promise.resolve('ok');
 
 /** The tools `registry` reports open or isolated by their state. */
 const openByState = (registry: Registry): string[] =>

@@ -5,16 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { Registry } from '../../src/index.js';
-import { memoryFleet } from './fleet-fixture.js';
-
-const defaults = {
-  failureThreshold: 3,
-  minBackoffMs: 1_000,
-  maxBackoffMs: 1_000,
-  probeTimeoutMs: 500,
-  jitter: 0,
-};
-const boom = () => Promise.reject(Object.assign(new Error('down'), { status: 503 }));
+import { boom, fleetDefaults, memoryFleet } from './fleet-fixture.js';
 
 describe('a registry whose fleet probe is held by another process', () => {
   const fx = memoryFleet();
@@ -25,7 +16,7 @@ describe('a registry whose fleet probe is held by another process', () => {
     other: Registry;
     events: Map<Registry, string[]>;
   }> {
-    const [a, b] = (await fx.fleet(2, defaults)) as [Registry, Registry];
+    const [a, b] = (await fx.fleet(2, fleetDefaults)) as [Registry, Registry];
     const events = new Map<Registry, string[]>([
       [a, []],
       [b, []],

@@ -1,7 +1,7 @@
 /** Outcome windows summed for the fleet: registries sharing one window per tool (in-memory share, simulated time). */
 import { describe, expect, it, vi } from 'vitest';
 import { createRegistry, type Registry } from '../../src/index.js';
-import { memoryFleet } from './fleet-fixture.js';
+import { boom, ok, memoryFleet } from './fleet-fixture.js';
 
 const windowed = {
   failureThreshold: 1_000, // the consecutive count never trips here: only rates do
@@ -13,8 +13,6 @@ const windowed = {
   failureRateThreshold: 0.5,
   minimumCalls: 10,
 };
-const boom = () => Promise.reject(Object.assign(new Error('down'), { status: 503 }));
-const ok = () => Promise.resolve('ok');
 
 describe('outcome windows summed for the fleet (in-memory share)', () => {
   const fx = memoryFleet();
